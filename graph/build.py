@@ -1,0 +1,186 @@
+"""``cakg build``: seeds -> RDF -> SHACL -> a new embedded store, swapped in atomically.
+
+A build writes a complete store into a fresh directory under ``data/stores/`` and only when
+everything has succeeded repoints the ``data/current`` symlink at it (an atomic rename). A failed,
+invalid or interrupted build therefore leaves the previous store intact and in use. Building the
+same seeds twice is a no-op the second time (the input fingerprint is unchanged).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import gc
+import hashlib
+import json
+import os
+import shutil
+import time
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Callable
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from . import __version__
+from .compile import compile_dataset
+from .config import CAKG, PROJECT_ROOT, data_dir as default_data_dir, ontology_dir as default_ontology_dir
+from .config import seeds_dir as default_seeds_dir, sources_dir as default_sources_dir
+from .locators import check_locators
+from .ontology import load_ontology_graph, load_schema
+from .seeds import Dataset, Problem, SeedError, load_seeds
+from .store import build_info, current_store_path
+from .validate import load_shapes, shacl_problems
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class Compiled:
+    dataset: Dataset
+    graph: Graph  # data + ontology
+    warnings: list[str]
+
+
+@dataclass
+class BuildResult:
+    path: str
+    triples: int
+    entities: int
+    claims: int
+    disputes: int
+    seconds: float
+    fingerprint: str
+    skipped: bool = False
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+@contextmanager
+def _step(progress: Progress, label: str):
+    t0 = time.perf_counter()
+    progress(f"{label}...")
+    yield
+    progress(f"{label}: done in {time.perf_counter() - t0:.2f}s")
+
+
+def compile_seeds(seeds: Path | None = None, ontology: Path | None = None, sources: Path | None = None,
+                  *, locators: bool = True, shacl: bool = True, progress: Progress = _quiet) -> Compiled:
+    """Read, check and compile the seeds; raise :class:`SeedError` with every problem found."""
+    seeds = Path(seeds or default_seeds_dir())
+    ontology = Path(ontology or default_ontology_dir())
+    sources = Path(sources or default_sources_dir())
+    warnings: list[str] = []
+    with _step(progress, "reading ontology"):
+        schema = load_schema(ontology)
+    with _step(progress, f"reading seeds from {seeds}"):
+        data = load_seeds(seeds, schema)
+    if locators:
+        if sources.is_dir():
+            with _step(progress, f"checking {len(data.claims)} locators against {sources}"):
+                problems = check_locators(data, sources)
+            if problems:
+                raise SeedError(problems)
+        else:
+            warnings.append(f"source texts not found in {sources}: locators not checked (set CAKG_SOURCES_DIR)")
+    with _step(progress, "compiling RDF"):
+        graph = compile_dataset(data, schema) + load_ontology_graph(ontology)
+    if shacl:
+        with _step(progress, "validating with SHACL"):
+            problems: list[Problem] = shacl_problems(graph, schema.graph, load_shapes(ontology))
+        if problems:
+            raise SeedError(problems)
+    return Compiled(data, graph, warnings)
+
+
+def fingerprint(seeds: Path, ontology: Path) -> str:
+    """Hash of everything a build depends on: seeds, ontology and the compiler's code."""
+    h = hashlib.sha256(__version__.encode())
+    files = sorted(seeds.rglob("*.yaml")) + sorted(ontology.glob("*.ttl")) + sorted((PROJECT_ROOT / "graph").glob("*.py"))
+    for path in files:
+        h.update(str(path.name).encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+@contextmanager
+def _lock(data: Path):
+    data.mkdir(parents=True, exist_ok=True)
+    with open(data / ".build.lock", "w") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RuntimeError(f"another build is running in {data}") from None
+        yield
+
+
+def write_store(graph: Graph, target: Path) -> int:
+    """Load ``graph`` into a new persistent Oxigraph store at ``target``; return its triple count."""
+    store = ox.Store(str(target))
+    store.bulk_load(input=graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    store.flush()
+    count = len(store)
+    del store
+    gc.collect()
+    return count
+
+
+def build(seeds: Path | None = None, data: Path | None = None, ontology: Path | None = None,
+          sources: Path | None = None, *, force: bool = False, locators: bool = True,
+          progress: Progress = _quiet) -> BuildResult:
+    seeds = Path(seeds or default_seeds_dir())
+    ontology = Path(ontology or default_ontology_dir())
+    data = Path(data or default_data_dir())
+    t0 = time.perf_counter()
+    with _lock(data):
+        stores = data / "stores"
+        stores.mkdir(exist_ok=True)
+        for stale in stores.glob(".tmp-*"):  # left by an interrupted build
+            shutil.rmtree(stale, ignore_errors=True)
+        fp = fingerprint(seeds, ontology)
+        info = build_info(current_store_path(data))
+        if info and info.get("fingerprint") == fp and not force:
+            progress(f"store is up to date ({info['triples']} triples, fingerprint {fp})")
+            return BuildResult(**{**info, "skipped": True})
+        compiled = compile_seeds(seeds, ontology, sources, locators=locators, progress=progress)
+        for w in compiled.warnings:
+            progress(f"warning: {w}")
+        stamp = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+        tmp = stores / f".tmp-{stamp}"
+        try:
+            with _step(progress, f"loading the store ({len(compiled.graph)} triples)"):
+                triples = write_store(compiled.graph, tmp)
+            result = BuildResult(
+                path=str(stores / stamp), triples=triples, entities=len(compiled.dataset.entities),
+                claims=len(compiled.dataset.claims),
+                disputes=sum(1 for _ in compiled.graph.subject_objects(CAKG.disputes)) // 2,
+                seconds=round(time.perf_counter() - t0, 3), fingerprint=fp,
+            )
+            (tmp / "build.json").write_text(json.dumps(asdict(result), indent=2))
+            final = stores / stamp
+            os.rename(tmp, final)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        link = data / f".current-{stamp}"
+        os.symlink(Path("stores") / stamp, link)
+        os.replace(link, data / "current")  # the atomic swap
+        _prune(stores, keep={final.name, *(p.name for p in [_previous(info, stores)] if p)})
+        progress(f"built {triples} triples ({result.entities} entities, {result.claims} claims, "
+                 f"{result.disputes} disputes) into {final} in {result.seconds:.2f}s")
+        return result
+
+
+def _previous(info: dict | None, stores: Path) -> Path | None:
+    return Path(info["path"]) if info and Path(info["path"]).parent == stores else None
+
+
+def _prune(stores: Path, keep: set[str]) -> None:
+    """Keep the new store and the one it replaced (a server may still have it open)."""
+    for path in stores.iterdir():
+        if path.is_dir() and not path.name.startswith(".") and path.name not in keep:
+            shutil.rmtree(path, ignore_errors=True)
+

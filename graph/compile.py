@@ -1,0 +1,175 @@
+"""Turn a checked :class:`~graph.seeds.Dataset` into RDF.
+
+Each claim becomes a ``cakg:Claim`` node (subject, relation, object, validity, qualifiers,
+citations with locators, provenance to the seed file and line). Each claim that still holds
+(no end, or a one-off act) is also materialised as a direct triple ``subject relation object``,
+as Wikidata does with its truthy statements, so that simple SPARQL stays simple. Memberships are
+also written as W3C ORG ``org:Membership`` nodes with an OWL-Time interval.
+"""
+
+from __future__ import annotations
+
+from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, SKOS
+
+from .config import CAKG, CLAIM, ID, ORG, PREFIXES, PROV, SOURCE, TIME
+from .dates import PartialDate
+from .disputes import find_disputes
+from .ontology import Schema
+from .seeds import Claim, Dataset
+
+
+def _date_literal(d: PartialDate) -> Literal:
+    return Literal(str(d), datatype=XSD[d.rdf_datatype_name])
+
+
+def _num(v: float) -> Literal:
+    return Literal(int(v)) if v == int(v) else Literal(v, datatype=XSD.decimal)
+
+
+def new_graph() -> Graph:
+    g = Graph()
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns, override=True)
+    return g
+
+
+def compile_dataset(data: Dataset, schema: Schema) -> Graph:
+    """The data graph (without the ontology)."""
+    g = new_graph()
+    for source in data.sources.values():
+        s = SOURCE[source.id]
+        g.add((s, RDF.type, CAKG.SourceDocument))
+        g.add((s, CAKG.id, Literal(source.id)))
+        g.add((s, RDFS.label, Literal(source.title, lang="en")))
+        g.add((s, DCTERMS.title, Literal(source.title, lang="en")))
+        g.add((s, DCTERMS.date, _date_literal(source.date)))
+        g.add((s, CAKG.fileName, Literal(source.file)))
+        if source.author:
+            g.add((s, DCTERMS.creator, Literal(source.author)))
+        if source.publisher:
+            g.add((s, DCTERMS.publisher, Literal(source.publisher)))
+        if source.circa:
+            g.add((s, CAKG.circa, Literal(True)))
+        if source.note:
+            g.add((s, SKOS.note, Literal(source.note, lang="en")))
+
+    for entity in data.entities.values():
+        e = ID[entity.id]
+        kind = schema.kinds[entity.kind]
+        g.add((e, RDF.type, URIRef(kind.iri)))
+        if entity.subtype and entity.subtype in kind.subtypes:
+            g.add((e, RDF.type, URIRef(kind.subtypes[entity.subtype])))
+        g.add((e, CAKG.id, Literal(entity.id)))
+        g.add((e, RDFS.label, Literal(entity.label, lang="en")))
+        g.add((e, SKOS.prefLabel, Literal(entity.label, lang="en")))
+        for text, lang in entity.aliases:
+            g.add((e, SKOS.altLabel, Literal(text, lang=lang)))
+        if entity.subtype:
+            g.add((e, CAKG.subtype, Literal(entity.subtype)))
+        if entity.note:
+            g.add((e, SKOS.note, Literal(entity.note, lang="en")))
+        g.add((e, CAKG.seedFile, Literal(entity.origin.file)))
+        g.add((e, CAKG.seedLine, Literal(entity.origin.line)))
+
+    disputes = find_disputes(data, schema)
+    disputed = {cid for pair in disputes for cid in pair}
+    for claim in data.claims.values():
+        _claim(g, claim, schema, claim.id in disputed)
+    for pair, reason in disputes.items():
+        a, b = sorted(pair)
+        g.add((CLAIM[a], CAKG.disputes, CLAIM[b]))
+        g.add((CLAIM[b], CAKG.disputes, CLAIM[a]))
+    return g
+
+
+def _claim(g: Graph, claim: Claim, schema: Schema, disputed: bool) -> None:
+    relation = schema.relations[claim.relation]
+    c = CLAIM[claim.id]
+    subject = ID[claim.subject]
+    g.add((c, RDF.type, CAKG.Claim))
+    g.add((c, CAKG.id, Literal(claim.id)))
+    g.add((c, CAKG.subject, subject))
+    g.add((c, CAKG.relation, URIRef(relation.iri)))
+    if claim.quantity:
+        q = claim.quantity
+        obj = URIRef(f"{c}/quantity")
+        g.add((obj, RDF.type, CAKG.Quantity))
+        g.add((obj, CAKG.value, _num(q.value)))
+        g.add((obj, CAKG.minValue, _num(q.minimum)))
+        if q.maximum is not None:
+            g.add((obj, CAKG.maxValue, _num(q.maximum)))
+        g.add((obj, CAKG.approximation, Literal(q.approx)))
+        if q.unit:
+            g.add((obj, CAKG.unit, Literal(q.unit, lang="en")))
+    else:
+        obj = ID[claim.object]
+    g.add((c, CAKG.object, obj))
+
+    for prop, value, precision in ((CAKG.start, claim.start, CAKG.startPrecision),
+                                   (CAKG.end, claim.end, CAKG.endPrecision),
+                                   (CAKG.asOf, claim.as_of, CAKG.asOfPrecision)):
+        if value:
+            g.add((c, prop, _date_literal(value)))
+            g.add((c, precision, Literal(value.precision)))
+    if claim.start:
+        g.add((c, CAKG.validFrom, Literal(claim.start.first_day())))
+    if claim.end:
+        g.add((c, CAKG.validUntil, Literal(claim.end.last_day())))
+    if claim.as_of_defaulted:
+        g.add((c, CAKG.asOfDefaulted, Literal(True)))
+    if claim.circa:
+        g.add((c, CAKG.circa, Literal(True)))
+    for q in claim.qualifiers:
+        g.add((c, CAKG.qualifier, Literal(q)))
+    if claim.claimed_by:
+        g.add((c, CAKG.claimedBy, ID[claim.claimed_by]))
+    if claim.reported_by:
+        g.add((c, CAKG.reportedBy, ID[claim.reported_by]))
+    for place in claim.scope:
+        g.add((c, CAKG.scope, ID[place]))
+    if claim.role:
+        g.add((c, CAKG.role, Literal(claim.role, lang="en")))
+    if claim.note:
+        g.add((c, RDFS.comment, Literal(claim.note, lang="en")))
+    g.add((c, CAKG.disputed, Literal(disputed)))
+
+    for i, cit in enumerate(claim.citations):
+        node = URIRef(f"{c}/citation/{i + 1}")
+        g.add((c, CAKG.citation, node))
+        g.add((node, RDF.type, CAKG.Citation))
+        g.add((node, CAKG.document, SOURCE[cit.document]))
+        g.add((node, CAKG.locator, Literal(cit.locator)))
+        g.add((node, CAKG.lineStart, Literal(cit.first)))
+        g.add((node, CAKG.lineEnd, Literal(cit.last)))
+        if cit.footnote:
+            g.add((node, CAKG.footnote, Literal(cit.footnote)))
+        g.add((c, PROV.wasDerivedFrom, SOURCE[cit.document]))
+    g.add((c, CAKG.seedFile, Literal(claim.origin.file)))
+    g.add((c, CAKG.seedLine, Literal(claim.origin.line)))
+
+    current = relation.instantaneous or claim.end is None
+    g.add((c, CAKG.current, Literal(current)))
+    if current:
+        g.add((subject, URIRef(relation.iri), obj))
+        if relation.symmetric and not claim.quantity:
+            g.add((obj, URIRef(relation.iri), subject))
+
+    if relation.name == "memberOf":
+        m = URIRef(f"{c}/membership")
+        g.add((m, RDF.type, ORG.Membership))
+        g.add((m, ORG.member, subject))
+        g.add((m, ORG.organization, obj))
+        g.add((m, PROV.wasDerivedFrom, c))
+        if claim.start or claim.end:
+            interval = URIRef(f"{c}/interval")
+            g.add((m, ORG.memberDuring, interval))
+            g.add((interval, RDF.type, TIME.Interval))
+            for prop, value, name in ((TIME.hasBeginning, claim.start, "begin"), (TIME.hasEnd, claim.end, "end")):
+                if value:
+                    instant = URIRef(f"{interval}/{name}")
+                    g.add((interval, prop, instant))
+                    g.add((instant, RDF.type, TIME.Instant))
+                    g.add((instant, TIME.inXSDDate if value.precision == "day" else
+                           (TIME.inXSDgYearMonth if value.precision == "month" else TIME.inXSDgYear),
+                           _date_literal(value)))

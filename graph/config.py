@@ -1,0 +1,83 @@
+"""Paths and namespaces shared by every module.
+
+Every path can be overridden by an environment variable so that tests, CI and deployments
+can point the same code at other folders.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from rdflib import Namespace
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+BASE = "https://w3id.org/cakg/"
+CAKG = Namespace(BASE + "ontology#")
+ID = Namespace(BASE + "id/")
+CLAIM = Namespace(BASE + "claim/")
+SOURCE = Namespace(BASE + "source/")
+ORG = Namespace("http://www.w3.org/ns/org#")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+TIME = Namespace("http://www.w3.org/2006/time#")
+
+PREFIXES = {
+    "cakg": str(CAKG),
+    "id": str(ID),
+    "claim": str(CLAIM),
+    "source": str(SOURCE),
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "org": str(ORG),
+    "prov": str(PROV),
+    "time": str(TIME),
+    "dcterms": "http://purl.org/dc/terms/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+}
+
+
+def sparql_prefixes() -> str:
+    """The PREFIX block that every built-in query starts with."""
+    return "".join(f"PREFIX {k}: <{v}>\n" for k, v in PREFIXES.items())
+
+
+def seeds_dir() -> Path:
+    return Path(os.environ.get("CAKG_SEEDS_DIR", PROJECT_ROOT / "seeds"))
+
+
+def ontology_dir() -> Path:
+    return Path(os.environ.get("CAKG_ONTOLOGY_DIR", PROJECT_ROOT / "ontology"))
+
+
+def sources_dir() -> Path:
+    """Folder holding the plain texts of the source documents (``../shared/seeds``)."""
+    return Path(os.environ.get("CAKG_SOURCES_DIR", PROJECT_ROOT.parent / "shared" / "seeds"))
+
+
+def data_dir() -> Path:
+    """Where the embedded store lives (``data/`` in the project unless CAKG_DATA_DIR is set)."""
+    return Path(os.environ.get("CAKG_DATA_DIR", PROJECT_ROOT / "data"))
+
+
+def entity_iri(entity_id: str) -> str:
+    return str(ID[entity_id])
+
+
+def claim_iri(claim_id: str) -> str:
+    return str(CLAIM[claim_id])
+
+
+def source_iri(source_id: str) -> str:
+    return str(SOURCE[source_id])
+
+
+def local_id(iri: str) -> str:
+    """The short id at the end of one of our IRIs (``.../id/imu`` -> ``imu``)."""
+    for ns in (ID, CLAIM, SOURCE, CAKG):
+        if iri.startswith(str(ns)):
+            return iri[len(str(ns)):]
+    return iri

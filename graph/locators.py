@@ -1,0 +1,101 @@
+"""Check that each claim's cited lines really name what the claim is about.
+
+A citation passes when the cited lines of the source text mention the claim's subject and its
+object by label or alias (after :func:`graph.text.fold`), or, for a figure, the subject and the
+number as printed. Short names (four letters or fewer, e.g. ``JA``, ``IS``) must match a whole
+word; longer ones are compared with spaces and hyphens ignored, so line-broken words still match.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from .seeds import Claim, Dataset, Problem
+from .text import compact, dehyphenate, fold
+
+_NUMBER_WORDS = {
+    1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine",
+    10: "ten", 11: "eleven", 12: "twelve", 13: "thirteen", 14: "fourteen", 15: "fifteen", 16: "sixteen",
+    17: "seventeen", 18: "eighteen", 19: "nineteen", 20: "twenty", 30: "thirty", 40: "forty", 50: "fifty",
+    100: "hundred", 1000: "thousand",
+}
+
+
+@lru_cache(maxsize=16)
+def _lines(path: Path) -> tuple[str, ...]:
+    return tuple(path.read_text(encoding="utf-8", errors="replace").splitlines())
+
+
+class Passage:
+    """The folded text of some lines of a source document."""
+
+    def __init__(self, lines: list[str]):
+        raw = dehyphenate(lines)
+        self.spaced = f" {fold(raw)} "
+        self.compact = compact(raw)
+
+    def mentions(self, name: str) -> bool:
+        folded = fold(name)
+        if not folded:
+            return False
+        if len(folded.replace(" ", "")) <= 4:
+            return f" {folded} " in self.spaced
+        return compact(name) in self.compact
+
+    def mentions_number(self, value: float) -> bool:
+        if value != int(value):
+            text = f"{value:g}"
+            return fold(text) in self.spaced or text.replace(".", ",") in self.spaced
+        n = int(value)
+        forms = {str(n), f"{n:,}".replace(",", " "), f"{n:,}".replace(",", "")}
+        if n in _NUMBER_WORDS:
+            forms.add(_NUMBER_WORDS[n])
+        if n % 1000 == 0 and n >= 1000:
+            forms.add(f"{n // 1000} thousand")
+        if n % 1_000_000 == 0 and n >= 1_000_000:
+            forms.add(f"{n // 1_000_000} million")
+        return any(re.search(rf"(?<![0-9]){re.escape(f)}(?![0-9])", self.spaced) for f in forms)
+
+
+def passage(sources_dir: Path, file: str, first: int, last: int) -> Passage | None:
+    lines = _lines(Path(sources_dir) / file)
+    if last > len(lines):
+        return None
+    return Passage(list(lines[first - 1:last]))
+
+
+def check_claim(data: Dataset, claim: Claim, sources_dir: Path) -> list[Problem]:
+    problems = []
+    for cit in claim.citations:
+        source = data.sources[cit.document]
+        path = Path(sources_dir) / source.file
+        if not path.exists():
+            problems.append(Problem(claim.origin, f"source text {path} not found", claim.id))
+            continue
+        text = passage(sources_dir, source.file, cit.first, cit.last)
+        if text is None:
+            problems.append(Problem(claim.origin, f"{cit.document}:{cit.first}-{cit.last} is past the end of {source.file}", claim.id))
+            continue
+        wanted = [("subject", data.entities[claim.subject])]
+        if claim.object:
+            wanted.append(("object", data.entities[claim.object]))
+        for side, entity in wanted:
+            if not any(text.mentions(n) for n in entity.textual_names):
+                problems.append(Problem(claim.origin, f"{cit.document} {cit.locator} does not mention the {side} "
+                                                      f"'{entity.id}' by any of: {', '.join(entity.textual_names)}", claim.id))
+        if claim.quantity:
+            q = claim.quantity
+            for number in [q.minimum] + ([q.maximum] if q.maximum is not None else []):
+                if not text.mentions_number(number):
+                    problems.append(Problem(claim.origin, f"{cit.document} {cit.locator} does not contain the figure {number:g}", claim.id))
+    return problems
+
+
+def check_locators(data: Dataset, sources_dir: Path) -> list[Problem]:
+    """Every locator problem of every claim (empty when all cited passages check out)."""
+    problems: list[Problem] = []
+    for claim in data.claims.values():
+        problems.extend(check_claim(data, claim, sources_dir))
+    return problems

@@ -1,0 +1,527 @@
+"""Read and check the curated seed files (``seeds/``; format in ``seeds/README.md``).
+
+Every problem is reported with the file and line it comes from, and all problems of a run are
+collected before failing, so a curator sees the whole list at once.
+
+>>> from graph.seeds import parse_locator
+>>> parse_locator("soliev-pantucci-2022:24-26")
+('soliev-pantucci-2022', 24, 26)
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .dates import PartialDate, parse_date
+from .ontology import Schema
+from .text import fold
+
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+LOCATOR = re.compile(r"^\s*([a-z0-9][a-z0-9-]*)\s*:\s*(\d+)(?:\s*-\s*(\d+))?\s*$")
+APPROX = {"exact", "about", "more_than", "at_least", "up_to", "fewer_than", "range"}
+QUALIFIERS = {
+    "estimate", "reportedly", "alleged", "claimed", "attempted", "disputed", "unconfirmed",
+    "former", "planned", "suspected", "official", "denied", "speculated",
+}
+ENTITY_KEYS = {"id", "kind", "label", "aliases", "subtype", "note", "mentioned_as"}
+CLAIM_KEYS = {
+    "id", "subject", "relation", "object", "value", "approx", "unit", "scope", "start", "end",
+    "date", "as_of", "circa", "source", "footnote", "qualifiers", "claimed_by", "reported_by",
+    "role", "note", "disputes",
+}
+SOURCE_KEYS = {"id", "file", "title", "author", "publisher", "date", "circa", "note"}
+
+
+# ---------------------------------------------------------------------------- problems
+
+
+@dataclass(frozen=True, order=True)
+class Origin:
+    file: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Problem:
+    origin: Origin | None
+    message: str
+    claim_id: str | None = None
+
+    def __str__(self) -> str:
+        where = str(self.origin) if self.origin else "seeds"
+        what = f" (claim {self.claim_id})" if self.claim_id else ""
+        return f"{where}: {self.message}{what}"
+
+
+class SeedError(Exception):
+    """Raised with every problem found in the seeds."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems, key=lambda p: (p.origin or Origin("", 0), p.message))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+# ---------------------------------------------------------------------------- model
+
+
+@dataclass
+class Source:
+    id: str
+    file: str
+    title: str
+    author: str | None
+    publisher: str | None
+    date: PartialDate
+    circa: bool
+    note: str | None
+    origin: Origin
+
+
+@dataclass
+class Entity:
+    id: str
+    kind: str
+    label: str
+    aliases: list[tuple[str, str]]  # (text, language tag)
+    subtype: str | None
+    note: str | None
+    origin: Origin
+    mentioned_as: list[str] = field(default_factory=list)
+
+    @property
+    def names(self) -> list[str]:
+        return [self.label] + [text for text, _ in self.aliases]
+
+    @property
+    def textual_names(self) -> list[str]:
+        """Names a source text may use: label, aliases, a person's surname, and the
+        descriptive phrases of ``mentioned_as`` (for things the texts describe but do not name)."""
+        names = self.names + self.mentioned_as
+        if self.kind == "person" and " " in self.label and len(self.label.split()[-1]) >= 5:
+            names.append(self.label.split()[-1])
+        return names
+
+
+@dataclass(frozen=True)
+class Citation:
+    document: str
+    first: int
+    last: int
+    footnote: str | None = None
+
+    @property
+    def locator(self) -> str:
+        lines = f"line {self.first}" if self.first == self.last else f"lines {self.first}-{self.last}"
+        return lines + (f", footnote {self.footnote}" if self.footnote else "")
+
+
+@dataclass
+class Quantity:
+    value: float
+    minimum: float
+    maximum: float | None
+    approx: str
+    unit: str | None
+
+    def bounds(self) -> tuple[float, float]:
+        """The interval of values the figure admits, used to find incompatible figures."""
+        inf = float("inf")
+        return {
+            "exact": (self.minimum, self.maximum if self.maximum is not None else self.minimum),
+            "range": (self.minimum, self.maximum if self.maximum is not None else self.minimum),
+            "about": (self.value * 0.8, self.value * 1.2),
+            "more_than": (self.value, inf),
+            "at_least": (self.value, inf),
+            "up_to": (0.0, self.value),
+            "fewer_than": (0.0, self.value),
+        }[self.approx]
+
+
+@dataclass
+class Claim:
+    id: str
+    subject: str
+    relation: str
+    object: str | None
+    quantity: Quantity | None
+    start: PartialDate | None
+    end: PartialDate | None
+    as_of: PartialDate | None
+    as_of_defaulted: bool
+    circa: bool
+    citations: list[Citation]
+    qualifiers: list[str]
+    claimed_by: str | None
+    reported_by: str | None
+    role: str | None
+    scope: list[str]
+    note: str | None
+    disputes: list[str]
+    origin: Origin
+    explicit_id: bool = False
+
+    @property
+    def documents(self) -> list[str]:
+        return sorted({c.document for c in self.citations})
+
+
+@dataclass
+class Dataset:
+    sources: dict[str, Source] = field(default_factory=dict)
+    entities: dict[str, Entity] = field(default_factory=dict)
+    claims: dict[str, Claim] = field(default_factory=dict)
+
+    def claims_of(self, entity_id: str) -> list[Claim]:
+        return [c for c in self.claims.values() if entity_id in (c.subject, c.object)]
+
+
+# ---------------------------------------------------------------------------- YAML with lines
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe YAML loader that records the line of every mapping under ``__line__``."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    mapping = yaml.SafeLoader.construct_mapping(loader, node, deep=True)
+    mapping["__line__"] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _read_yaml(path: Path, rel: str, problems: list[Problem]) -> dict | None:
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        problems.append(Problem(Origin(rel, line), f"YAML syntax error: {getattr(exc, 'problem', exc)}"))
+        return None
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(Origin(rel, 1), f"file is not UTF-8: {exc}"))
+        return None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        problems.append(Problem(Origin(rel, 1), "top level must be a mapping with 'entities:' and/or 'claims:'"))
+        return None
+    return data
+
+
+def parse_locator(text: str) -> tuple[str, int, int]:
+    """``doc:12`` or ``doc:12-15`` -> (doc, first, last); raises ValueError."""
+    m = LOCATOR.match(str(text))
+    if not m:
+        raise ValueError(f"source {text!r} is not 'document-id:LINE' or 'document-id:FIRST-LAST'")
+    doc, first, last = m.group(1), int(m.group(2)), int(m.group(3) or m.group(2))
+    if first < 1 or last < first:
+        raise ValueError(f"source {text!r} has an empty or reversed line range")
+    return doc, first, last
+
+
+# ---------------------------------------------------------------------------- loading
+
+
+class _Reader:
+    def __init__(self, seeds: Path, schema: Schema):
+        self.seeds = seeds
+        self.schema = schema
+        self.problems: list[Problem] = []
+        self.data = Dataset()
+        self._raw_claims: list[tuple[dict, Origin]] = []
+
+    # -- helpers
+    def problem(self, origin: Origin, message: str, claim_id: str | None = None) -> None:
+        self.problems.append(Problem(origin, message, claim_id))
+
+    def _unknown_keys(self, item: dict, allowed: set[str], origin: Origin, what: str) -> None:
+        for key in sorted(set(item) - allowed - {"__line__"}):
+            self.problem(origin, f"unknown field '{key}' in {what} (allowed: {', '.join(sorted(allowed))})")
+
+    def _date(self, item: dict, key: str, origin: Origin, cid: str | None = None) -> PartialDate | None:
+        if item.get(key) is None:
+            return None
+        try:
+            return parse_date(item[key])
+        except ValueError as exc:
+            self.problem(origin, f"bad {key}: {exc}", cid)
+            return None
+
+    # -- files
+    def read(self) -> Dataset:
+        rel = lambda p: str(p.relative_to(self.seeds.parent)) if self.seeds.parent in p.parents else str(p)
+        catalogue = self.seeds / "sources.yaml"
+        if not catalogue.exists():
+            self.problem(Origin(rel(catalogue), 1), "missing source catalogue sources.yaml")
+        else:
+            data = _read_yaml(catalogue, rel(catalogue), self.problems) or {}
+            for item in data.get("sources", []) or []:
+                self._source(item, rel(catalogue))
+        files = sorted(self.seeds.glob("entities/**/*.yaml")) + sorted(self.seeds.glob("claims/**/*.yaml"))
+        for path in files:
+            data = _read_yaml(path, rel(path), self.problems)
+            if data is None:
+                continue
+            for key in sorted(set(data) - {"entities", "claims", "__line__"}):
+                self.problem(Origin(rel(path), data.get("__line__", 1)), f"unknown top-level key '{key}' (expected 'entities' or 'claims')")
+            for item in data.get("entities") or []:
+                self._entity(item, rel(path))
+            for item in data.get("claims") or []:
+                if not isinstance(item, dict):
+                    self.problem(Origin(rel(path), 1), f"claim {item!r} is not a mapping")
+                    continue
+                self._raw_claims.append((item, Origin(rel(path), item["__line__"])))
+        self._check_names()
+        for item, origin in self._raw_claims:
+            self._claim(item, origin)
+        self._check_claims()
+        return self.data
+
+    def _source(self, item: dict, file: str) -> None:
+        origin = Origin(file, item.get("__line__", 1))
+        self._unknown_keys(item, SOURCE_KEYS, origin, "source")
+        sid = item.get("id")
+        if not isinstance(sid, str) or not ID_PATTERN.match(sid):
+            self.problem(origin, f"source id {sid!r} must be a lowercase slug")
+            return
+        if sid in self.data.sources:
+            self.problem(origin, f"duplicate source id '{sid}' (first at {self.data.sources[sid].origin})")
+            return
+        for required in ("file", "title", "date"):
+            if not item.get(required):
+                self.problem(origin, f"source '{sid}' needs '{required}'")
+        date = self._date(item, "date", origin)
+        if not item.get("file") or not item.get("title") or date is None:
+            return
+        self.data.sources[sid] = Source(sid, str(item["file"]), str(item["title"]), item.get("author"),
+                                        item.get("publisher"), date, bool(item.get("circa")), item.get("note"), origin)
+
+    def _entity(self, item: Any, file: str) -> None:
+        if not isinstance(item, dict):
+            self.problem(Origin(file, 1), f"entity {item!r} is not a mapping")
+            return
+        origin = Origin(file, item["__line__"])
+        self._unknown_keys(item, ENTITY_KEYS, origin, "entity")
+        eid, kind, label = item.get("id"), item.get("kind"), item.get("label")
+        if not isinstance(eid, str) or not ID_PATTERN.match(eid):
+            self.problem(origin, f"entity id {eid!r} must be a lowercase slug (letters, digits, hyphens)")
+            return
+        if eid in self.data.entities:
+            self.problem(origin, f"duplicate entity id '{eid}' (first defined at {self.data.entities[eid].origin})")
+            return
+        if kind not in self.schema.kinds or kind == "source":
+            allowed = ", ".join(k for k in self.schema.kinds if k != "source")
+            self.problem(origin, f"entity '{eid}' has unknown kind {kind!r} (one of: {allowed})")
+            return
+        if not isinstance(label, str) or not label.strip():
+            self.problem(origin, f"entity '{eid}' has no label")
+            return
+        aliases: list[tuple[str, str]] = []
+        for alias in item.get("aliases") or []:
+            text, lang = str(alias), "en"
+            if "@" in text:
+                text, lang = text.rsplit("@", 1)
+            if not text.strip() or not re.match(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]+)*$", lang):
+                self.problem(origin, f"entity '{eid}' has a bad alias {alias!r} (write 'text' or 'text@lang')")
+                continue
+            aliases.append((text.strip(), lang))
+        subtype = item.get("subtype")
+        mentioned = item.get("mentioned_as") or []
+        mentioned = [mentioned] if isinstance(mentioned, str) else [str(m) for m in mentioned]
+        self.data.entities[eid] = Entity(eid, kind, label.strip(), aliases, str(subtype) if subtype else None,
+                                         item.get("note"), origin, mentioned)
+
+    def _check_names(self) -> None:
+        """The same thing under two ids shows up as two entities sharing a label or alias."""
+        seen: dict[str, Entity] = {}
+        for entity in self.data.entities.values():
+            for name in dict.fromkeys(fold(n) for n in entity.names):
+                other = seen.get(name)
+                if other is not None and other.id != entity.id:
+                    self.problem(entity.origin, f"entity '{entity.id}' shares the name '{name}' with '{other.id}' "
+                                                f"({other.origin}): the same thing under two ids? Merge them or drop the alias")
+                else:
+                    seen[name] = entity
+
+    def _ref(self, value: Any, field_name: str, origin: Origin, cid: str | None) -> str | None:
+        if value is None:
+            return None
+        if not isinstance(value, str) or value not in self.data.entities:
+            self.problem(origin, f"{field_name} refers to unknown entity {value!r}", cid)
+            return None
+        return value
+
+    def _claim(self, item: dict, origin: Origin) -> None:
+        given_id = item.get("id")
+        label = given_id if isinstance(given_id, str) else None
+        problems_before = len(self.problems)
+        self._unknown_keys(item, CLAIM_KEYS, origin, "claim")
+        rel_name = item.get("relation")
+        relation = self.schema.relations.get(rel_name) if isinstance(rel_name, str) else None
+        if relation is None:
+            near = [r for r in self.schema.relations if str(rel_name).lower() in r.lower()] if rel_name else []
+            hint = f" (did you mean {', '.join(near[:3])}?)" if near else " (see 'cakg validate --relations')"
+            self.problem(origin, f"unknown relation {rel_name!r}{hint}", label)
+        subject = self._ref(item.get("subject"), "subject", origin, label) if item.get("subject") is not None else None
+        if item.get("subject") is None:
+            self.problem(origin, "claim has no subject", label)
+        obj, quantity = None, None
+        if relation is not None and relation.is_quantity:
+            if "object" in item:
+                self.problem(origin, f"relation '{relation.name}' takes a figure: write 'value:', not 'object:'", label)
+            quantity = self._quantity(item, origin, label)
+        else:
+            if "value" in item:
+                self.problem(origin, "'value:' is only for figure relations (fighterCount, returneeCount, ...)", label)
+            if item.get("object") is None:
+                self.problem(origin, "claim has no object", label)
+            else:
+                obj = self._ref(item.get("object"), "object", origin, label)
+        if relation is not None:
+            for side, eid in (("subject", subject), ("object", obj)):
+                if eid is not None:
+                    kind = self.data.entities[eid].kind
+                    if not relation.allows(side, kind):
+                        allowed = relation.subject_kinds if side == "subject" else relation.object_kinds
+                        self.problem(origin, f"relation '{relation.name}' does not take a {kind} ('{eid}') as {side} "
+                                             f"(allowed: {', '.join(sorted(allowed))})", label)
+        # time
+        start, end = self._date(item, "start", origin, label), self._date(item, "end", origin, label)
+        as_of = self._date(item, "as_of", origin, label)
+        if item.get("date") is not None:
+            if item.get("start") is not None or item.get("end") is not None:
+                self.problem(origin, "give either 'date' or 'start'/'end', not both", label)
+            start = end = self._date(item, "date", origin, label)
+        if start and end and end.last_day() < start.first_day():
+            self.problem(origin, f"end {end} is before start {start}", label)
+        circa = item.get("circa", False)
+        if not isinstance(circa, bool):
+            self.problem(origin, "circa must be true or false", label)
+        # sources
+        citations: list[Citation] = []
+        raw_sources = item.get("source")
+        if raw_sources is None or raw_sources == []:
+            self.problem(origin, "claim has no source (write source: document-id:LINE)", label)
+            raw_sources = []
+        footnote = item.get("footnote")
+        for raw in raw_sources if isinstance(raw_sources, list) else [raw_sources]:
+            try:
+                doc, first, last = parse_locator(raw)
+            except ValueError as exc:
+                self.problem(origin, str(exc), label)
+                continue
+            if doc not in self.data.sources:
+                self.problem(origin, f"source cites unknown document '{doc}' (add it to seeds/sources.yaml)", label)
+                continue
+            citations.append(Citation(doc, first, last, str(footnote) if footnote is not None else None))
+        qualifiers = item.get("qualifiers") or []
+        if isinstance(qualifiers, str):
+            qualifiers = [qualifiers]
+        for q in qualifiers:
+            if q not in QUALIFIERS:
+                self.problem(origin, f"unknown qualifier {q!r} (one of: {', '.join(sorted(QUALIFIERS))})", label)
+        scope = item.get("scope") or []
+        scope = [scope] if isinstance(scope, str) else list(scope)
+        scope = [s for s in (self._ref(s, "scope", origin, label) for s in scope) if s]
+        claimed_by = self._ref(item.get("claimed_by"), "claimed_by", origin, label)
+        reported_by = self._ref(item.get("reported_by"), "reported_by", origin, label)
+        disputes = item.get("disputes") or []
+        disputes = [disputes] if isinstance(disputes, str) else list(disputes)
+        if len(self.problems) > problems_before or subject is None or relation is None:
+            return
+        as_of_defaulted = False
+        if start is None and end is None and as_of is None and citations:
+            as_of = self.data.sources[citations[0].document].date
+            as_of_defaulted = True
+        if given_id is not None and (not isinstance(given_id, str) or not ID_PATTERN.match(given_id)):
+            self.problem(origin, f"claim id {given_id!r} must be a lowercase slug")
+            return
+        cid = given_id or _derive_claim_id(subject, relation.name, obj, quantity, start, end, as_of, citations)
+        if cid in self.data.claims:
+            first = self.data.claims[cid]
+            self.problem(origin, f"duplicate claim: same subject, relation, object, time and document as {first.origin}; "
+                                 "merge them (list both sources) or give one an explicit 'id'", cid)
+            return
+        self.data.claims[cid] = Claim(
+            id=cid, subject=subject, relation=relation.name, object=obj, quantity=quantity,
+            start=start, end=end, as_of=as_of, as_of_defaulted=as_of_defaulted, circa=bool(circa),
+            citations=citations, qualifiers=list(qualifiers), claimed_by=claimed_by, reported_by=reported_by,
+            role=str(item["role"]) if item.get("role") else None, scope=scope,
+            note=item.get("note"), disputes=disputes, origin=origin, explicit_id=given_id is not None,
+        )
+
+    def _quantity(self, item: dict, origin: Origin, cid: str | None) -> Quantity | None:
+        raw = item.get("value")
+        approx = item.get("approx", "exact")
+        numbers: list[float] = []
+        for v in raw if isinstance(raw, list) else [raw]:
+            if isinstance(v, bool) or not isinstance(v, (int, float)):
+                self.problem(origin, f"figure value {raw!r} must be a number or [min, max]", cid)
+                return None
+            numbers.append(float(v))
+        if len(numbers) == 2:
+            if numbers[1] < numbers[0]:
+                self.problem(origin, f"figure range {raw!r} has max below min", cid)
+                return None
+            approx = item.get("approx", "range")
+        elif len(numbers) != 1:
+            self.problem(origin, f"figure value {raw!r} must be a number or [min, max]", cid)
+            return None
+        if approx not in APPROX:
+            self.problem(origin, f"approx {approx!r} must be one of {', '.join(sorted(APPROX))}", cid)
+            return None
+        unit = item.get("unit")
+        return Quantity(numbers[0], numbers[0], numbers[1] if len(numbers) == 2 else None, approx,
+                        str(unit) if unit else None)
+
+    def _check_claims(self) -> None:
+        for claim in self.data.claims.values():
+            for other in claim.disputes:
+                if other not in self.data.claims:
+                    self.problem(claim.origin, f"disputes refers to unknown claim '{other}'", claim.id)
+        used = Counter()
+        for claim in self.data.claims.values():
+            for eid in (claim.subject, claim.object, claim.claimed_by, claim.reported_by, *claim.scope):
+                if eid:
+                    used[eid] += 1
+        for entity in self.data.entities.values():
+            if not used[entity.id]:
+                self.problem(entity.origin, f"entity '{entity.id}' takes part in no claim")
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def _derive_claim_id(subject, relation, obj, quantity, start, end, as_of, citations) -> str:
+    what = obj if obj else _slug(("%g" % quantity.minimum) + (f"-{quantity.maximum:g}" if quantity.maximum else "")) if quantity else "x"
+    when = str(start or as_of or "") + (f"--{end}" if end and end != start else "")
+    doc = citations[0].document if citations else "nosource"
+    return "--".join(p for p in (subject, relation, what, _slug(when), doc) if p)
+
+
+def load_seeds(seeds: Path, schema: Schema) -> Dataset:
+    """Read every seed file under ``seeds``; raise :class:`SeedError` listing all problems."""
+    reader = _Reader(Path(seeds).resolve(), schema)
+    data = reader.read()
+    if reader.problems:
+        raise SeedError(reader.problems)
+    return data
+
+
+def group_by_file(problems: list[Problem]) -> dict[str, list[Problem]]:
+    out: dict[str, list[Problem]] = defaultdict(list)
+    for p in problems:
+        out[p.origin.file if p.origin else "seeds"].append(p)
+    return out

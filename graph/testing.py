@@ -1,0 +1,31 @@
+"""Helpers for tests, doctests and benchmarks: a small built graph in memory.
+
+>>> len(fixture_store()) > 100
+True
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from .config import PROJECT_ROOT
+from .store import OxigraphStore, memory_store
+
+FIXTURE_SEEDS = PROJECT_ROOT / "tests" / "fixtures" / "seeds"
+
+
+def compile_to_ntriples(seeds: Path = FIXTURE_SEEDS, locators: bool = False) -> bytes:
+    from .build import compile_seeds
+
+    return compile_seeds(seeds, locators=locators).graph.serialize(format="nt", encoding="utf-8")
+
+
+@lru_cache(maxsize=2)
+def _fixture_bytes(seeds: str) -> bytes:
+    return compile_to_ntriples(Path(seeds))
+
+
+def fixture_store(seeds: Path = FIXTURE_SEEDS) -> OxigraphStore:
+    """A fresh in-memory store holding the compiled fixture seeds (compiled once per process)."""
+    return memory_store(_fixture_bytes(str(seeds)))
