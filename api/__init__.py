@@ -1,0 +1,1 @@
+"""cakg HTTP API and browser views (FastAPI), reading the graph through :mod:`graph.store`."""
