@@ -246,8 +246,12 @@ class _Reader:
         self.problems.append(Problem(origin, message, claim_id))
 
     def _unknown_keys(self, item: dict, allowed: set[str], origin: Origin, what: str) -> None:
-        for key in sorted(set(item) - allowed - {"__line__"}):
-            self.problem(origin, f"unknown field '{key}' in {what} (allowed: {', '.join(sorted(allowed))})")
+        for key in sorted(set(item) - allowed - {"__line__"}, key=str):
+            if item[key] is None and " " in str(key).strip():
+                self.problem(origin, f"stray text '{key}' in {what}: a comma inside an unquoted value of a "
+                                     "{...} mapping ends the value; put the text in quotes")
+            else:
+                self.problem(origin, f"unknown field '{key}' in {what} (allowed: {', '.join(sorted(allowed))})")
 
     def _date(self, item: dict, key: str, origin: Origin, cid: str | None = None) -> PartialDate | None:
         if item.get(key) is None:
@@ -507,7 +511,7 @@ def _slug(text: str) -> str:
 def _derive_claim_id(subject, relation, obj, quantity, start, end, as_of, citations) -> str:
     what = obj if obj else _slug(("%g" % quantity.minimum) + (f"-{quantity.maximum:g}" if quantity.maximum else "")) if quantity else "x"
     when = str(start or as_of or "") + (f"--{end}" if end and end != start else "")
-    doc = citations[0].document if citations else "nosource"
+    doc = f"{citations[0].document}-l{citations[0].first}" if citations else "nosource"
     return "--".join(p for p in (subject, relation, what, _slug(when), doc) if p)
 
 
