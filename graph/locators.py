@@ -35,6 +35,8 @@ class Passage:
         raw = dehyphenate(lines)
         self.spaced = f" {fold(raw)} "
         self.compact = compact(raw)
+        # Numbers with their thousands separators removed ("1,300" and "1 300" -> "1300").
+        self.numbers = " " + re.sub(r"(?<=\d)[,\u00a0 ](?=\d{3}(?!\d))", "", raw.lower()) + " "
 
     def mentions(self, name: str) -> bool:
         folded = fold(name)
@@ -49,14 +51,16 @@ class Passage:
             text = f"{value:g}"
             return fold(text) in self.spaced or text.replace(".", ",") in self.spaced
         n = int(value)
-        forms = {str(n), f"{n:,}".replace(",", " "), f"{n:,}".replace(",", "")}
+        if re.search(rf"(?<![0-9]){n}(?![0-9])", self.numbers):
+            return True
+        words = []
         if n in _NUMBER_WORDS:
-            forms.add(_NUMBER_WORDS[n])
+            words.append(_NUMBER_WORDS[n])
         if n % 1000 == 0 and n >= 1000:
-            forms.add(f"{n // 1000} thousand")
+            words.append(f"{n // 1000} thousand")
         if n % 1_000_000 == 0 and n >= 1_000_000:
-            forms.add(f"{n // 1_000_000} million")
-        return any(re.search(rf"(?<![0-9]){re.escape(f)}(?![0-9])", self.spaced) for f in forms)
+            words.append(f"{n // 1_000_000} million")
+        return any(f" {w} " in self.spaced for w in words)
 
 
 def passage(sources_dir: Path, file: str, first: int, last: int) -> Passage | None:
