@@ -1,6 +1,7 @@
 """Find claims that cannot both be right.
 
-Two claims dispute each other when they share subject, relation and scope, the relation is
+Two claims dispute each other when they share subject, relation and scope (and, for figures,
+what is counted: the folded ``unit``), the relation is
 single-valued (``cakg:singleValued`` in the ontology), their objects differ (or their figures
 admit no common value) and their times overlap. Curators add the rest by hand (``disputes:``).
 
@@ -17,6 +18,7 @@ from itertools import combinations
 from .dates import PartialDate
 from .ontology import Schema
 from .seeds import Claim, Dataset
+from .text import fold
 
 
 def span(claim: Claim) -> tuple[PartialDate | None, PartialDate | None]:
@@ -55,7 +57,8 @@ def find_disputes(data: Dataset, schema: Schema) -> dict[frozenset[str], str]:
     groups: dict[tuple, list[Claim]] = defaultdict(list)
     for claim in data.claims.values():
         if schema.relations[claim.relation].single_valued:
-            groups[(claim.subject, claim.relation, tuple(sorted(claim.scope)))].append(claim)
+            unit = fold(claim.quantity.unit or "") if claim.quantity else ""
+            groups[(claim.subject, claim.relation, tuple(sorted(claim.scope)), unit)].append(claim)
     found: dict[frozenset[str], str] = {}
     for claims in groups.values():
         for a, b in combinations(claims, 2):

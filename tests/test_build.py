@@ -281,3 +281,12 @@ def test_cli_help_for_every_command():
 def test_query_without_store_is_a_clear_error(tmp_path):
     result = CliRunner().invoke(main, ["query", "ASK {}", "--data", str(tmp_path / "none")])
     assert result.exit_code == 1 and "run 'cakg build' first" in result.output
+
+
+def test_figures_counting_different_things_do_not_dispute(seeds):
+    append_claim(seeds, "  - {subject: iju, relation: fighterCount, value: 100, unit: fighters, "
+                        "source: 'soliev-pantucci-2022:114', id: iju-fighters}")
+    append_claim(seeds, "  - {subject: iju, relation: fighterCount, value: 18, unit: attackers killed, "
+                        "source: 'soliev-pantucci-2022:114', id: iju-other-count}")
+    g = compile_seeds(seeds, locators=False).graph
+    assert (CLAIM["iju-fighters"], CAKG.disputes, CLAIM["iju-other-count"]) not in g
