@@ -23,6 +23,7 @@ from .ontology import Schema
 from .text import fold
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+CLAIM_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")  # derived ids carry camelCase relation names
 LOCATOR = re.compile(r"^\s*([a-z0-9][a-z0-9-]*)\s*:\s*(\d+)(?:\s*-\s*(\d+))?\s*$")
 APPROX = {"exact", "about", "more_than", "at_least", "up_to", "fewer_than", "range"}
 QUALIFIERS = {
@@ -448,8 +449,8 @@ class _Reader:
         if start is None and end is None and as_of is None and citations:
             as_of = self.data.sources[citations[0].document].date
             as_of_defaulted = True
-        if given_id is not None and (not isinstance(given_id, str) or not ID_PATTERN.match(given_id)):
-            self.problem(origin, f"claim id {given_id!r} must be a lowercase slug")
+        if given_id is not None and (not isinstance(given_id, str) or not CLAIM_ID_PATTERN.match(given_id)):
+            self.problem(origin, f"claim id {given_id!r} must be letters, digits and hyphens")
             return
         cid = given_id or _derive_claim_id(subject, relation.name, obj, quantity, start, end, as_of, citations)
         if cid in self.data.claims:
