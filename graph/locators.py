@@ -35,8 +35,9 @@ class Passage:
         raw = dehyphenate(lines)
         self.spaced = f" {fold(raw)} "
         self.compact = compact(raw)
-        # Numbers with their thousands separators removed ("1,300" and "1 300" -> "1300").
-        self.numbers = " " + re.sub(r"(?<=\d)[,\u00a0 ](?=\d{3}(?!\d))", "", raw.lower()) + " "
+        # Numbers with their thousands separators removed ("1,300" -> "1300"). Plain spaces are
+        # not separators: table rows such as "258 365 612" are three numbers.
+        self.numbers = " " + re.sub(r"(?<=\d)[,\u00a0\u202f](?=\d{3}(?!\d))", "", raw.lower()) + " "
 
     def mentions(self, name: str) -> bool:
         folded = fold(name)
