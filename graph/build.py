@@ -28,7 +28,7 @@ from .compile import compile_dataset
 from .config import CAKG, PROJECT_ROOT, data_dir as default_data_dir, ontology_dir as default_ontology_dir
 from .config import seeds_dir as default_seeds_dir, sources_dir as default_sources_dir
 from .locators import check_locators
-from .ontology import load_ontology_graph, load_schema
+from .ontology import load_schema
 from .seeds import Dataset, Problem, SeedError, load_seeds
 from .store import build_info, current_store_path
 from .validate import load_shapes, shacl_problems
@@ -87,10 +87,11 @@ def compile_seeds(seeds: Path | None = None, ontology: Path | None = None, sourc
         else:
             warnings.append(f"source texts not found in {sources}: locators not checked (set CAKG_SOURCES_DIR)")
     with _step(progress, "compiling RDF"):
-        graph = compile_dataset(data, schema) + load_ontology_graph(ontology)
+        graph = compile_dataset(data, schema)
+        graph += schema.graph  # the ontology travels with the data into the store
     if shacl:
         with _step(progress, "validating with SHACL"):
-            problems: list[Problem] = shacl_problems(graph, schema.graph, load_shapes(ontology))
+            problems: list[Problem] = shacl_problems(graph, load_shapes(ontology))
         if problems:
             raise SeedError(problems)
     return Compiled(data, graph, warnings)

@@ -61,3 +61,607 @@ def dispute_pairs(store: GraphStore) -> list[tuple[dict, dict]]:
 
 def relation_counts(store: GraphStore) -> Counter:
     return Counter(graph_stats(store)["claims_by_relation"])
+
+
+# ============================================================================ shared read queries
+# Used by the REST API, the SPARQL page, the views and the notebooks. Every function takes any
+# GraphStore and returns plain dicts/lists (JSON-ready). Ids are the short local ids
+# (``imu``, a claim id, a source id); IRIs are given alongside.
+
+import datetime as _dt
+import re
+import weakref
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from .config import CAKG, CLAIM, ID, SOURCE, entity_iri
+from .dates import PartialDate, parse_date
+from .text import compact, fold
+
+_CACHES: "weakref.WeakKeyDictionary[GraphStore, dict]" = weakref.WeakKeyDictionary()
+
+
+def _cache(store: GraphStore) -> dict:
+    """A per-store memo (the store is read-only for the API, so derived tables never go stale)."""
+    try:
+        return _CACHES.setdefault(store, {})
+    except TypeError:  # pragma: no cover - unhashable/unweakrefable store: no caching
+        return {}
+
+
+def _lit(value: str) -> str:
+    """A SPARQL string literal."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r") + '"'
+
+
+def _iri(value: str) -> str:
+    if any(ch in value for ch in '<>"{}|^`\\ \n'):
+        raise ValueError(f"not a valid IRI: {value!r}")
+    return f"<{value}>"
+
+
+def _select(store: GraphStore, sparql: str, bindings: dict[str, Any] | None = None) -> list[dict]:
+    """``store.select`` with ``bindings`` written into the query as constants (an IRI for a
+    ``str`` with a scheme, else a string literal), so they work in any store and any position."""
+    for name, value in (bindings or {}).items():
+        term = _iri(value) if re.match(r"^[a-z][a-z0-9+.-]*:[^ ]*$", str(value)) else _lit(str(value))
+        sparql = re.sub(rf"[?$]{re.escape(name)}\b", lambda _m: term, sparql)
+    return store.select(sparql)
+
+
+# ---------------------------------------------------------------------------- schema, from the store
+
+def relation_types(store: GraphStore) -> dict[str, dict]:
+    """Every relation type of the ontology (as loaded in the store), by name.
+
+    >>> from graph.testing import fixture_store
+    >>> relation_types(fixture_store())["protectedBy"]["inverse_label"]
+    'protects'
+    """
+    cache = _cache(store)
+    if "relations" in cache:
+        return cache["relations"]
+    rows = store.select("""
+        SELECT ?r ?label ?inv ?cat ?def
+               (GROUP_CONCAT(DISTINCT ?sk; SEPARATOR=" ") AS ?sks) (GROUP_CONCAT(DISTINCT ?ok; SEPARATOR=" ") AS ?oks)
+               (SAMPLE(?sym) AS ?symmetric) (SAMPLE(?inst) AS ?instantaneous) (SAMPLE(?single) AS ?single_valued)
+        WHERE {
+          ?r a cakg:Relation ; rdfs:label ?label .
+          OPTIONAL { ?r cakg:inverseLabel ?inv } OPTIONAL { ?r cakg:category ?cat } OPTIONAL { ?r skos:definition ?def }
+          OPTIONAL { ?r cakg:subjectKind ?sk } OPTIONAL { ?r cakg:objectKind ?ok }
+          BIND(EXISTS { ?r a owl:SymmetricProperty } AS ?sym)
+          OPTIONAL { ?r cakg:instantaneous ?inst } OPTIONAL { ?r cakg:singleValued ?single }
+        } GROUP BY ?r ?label ?inv ?cat ?def ORDER BY ?r""")
+    out: dict[str, dict] = {}
+    for r in rows:
+        name = local_id(r["r"])
+        if name in out:
+            continue
+        out[name] = {
+            "name": name,
+            "iri": r["r"],
+            "label": r["label"],
+            "inverse_label": r.get("inv") or r["label"],
+            "category": r.get("cat", ""),
+            "definition": r.get("def", ""),
+            "subject_kinds": sorted(r.get("sks", "").split()),
+            "object_kinds": sorted(r.get("oks", "").split()),
+            "symmetric": bool(r.get("symmetric", False)),
+            "instantaneous": bool(r.get("instantaneous", False)),
+            "single_valued": bool(r.get("single_valued", False)),
+        }
+    cache["relations"] = out
+    return out
+
+
+def entity_kinds(store: GraphStore) -> dict[str, str]:
+    """Entity kind name -> label (``group`` -> ``militant group``), read from the ontology in the store."""
+    cache = _cache(store)
+    if "kinds" not in cache:
+        rows = store.select("SELECT ?k ?label WHERE { ?c cakg:kindName ?k OPTIONAL { ?c rdfs:label ?label } } ORDER BY ?k")
+        cache["kinds"] = {r["k"]: r.get("label", r["k"]) for r in rows if r["k"] != "source"}
+    return cache["kinds"]
+
+
+def resolve_relation_types(store: GraphStore, names: Iterable[str]) -> list[str]:
+    """Relation names from a user's filter: each item is a relation name (``protectedBy``) or a
+    category (``group-group``). Raises ``ValueError`` naming an unknown one."""
+    relations = relation_types(store)
+    categories = {r["category"] for r in relations.values()}
+    chosen: list[str] = []
+    for raw in names:
+        for name in (n.strip() for n in raw.split(",")):
+            if not name:
+                continue
+            if name in relations:
+                chosen.append(name)
+            elif name in categories:
+                chosen.extend(r for r, meta in relations.items() if meta["category"] == name)
+            else:
+                raise ValueError(f"unknown relation type or category {name!r} "
+                                 f"(known categories: {', '.join(sorted(c for c in categories if c))})")
+    return list(dict.fromkeys(chosen))
+
+
+# ---------------------------------------------------------------------------- entities
+
+def entity_brief(store: GraphStore, entity_id: str) -> dict | None:
+    """Id, IRI, kind, subtype and label of one entity, or ``None`` if there is no such entity."""
+    rows = _select(store, """
+        SELECT ?label ?kind ?subtype ?note WHERE {
+          ?e cakg:id ?id ; rdfs:label ?label ; a ?c . ?c cakg:kindName ?kind .
+          OPTIONAL { ?e cakg:subtype ?subtype } OPTIONAL { ?e skos:note ?note }
+        } LIMIT 1""", {"e": entity_iri(entity_id)})
+    if not rows:
+        return None
+    r = rows[0]
+    if r["kind"] == "source":
+        return None
+    return {"id": entity_id, "iri": entity_iri(entity_id), "kind": r["kind"], "subtype": r.get("subtype"),
+            "label": r["label"], "note": r.get("note")}
+
+
+def entity_profile(store: GraphStore, entity_id: str) -> dict | None:
+    """Everything the graph says about one entity, or ``None`` if there is no such entity.
+
+    Returns id, iri, kind, subtype, label, labels and aliases (with language), note, and
+    ``relations``: every claim in and out grouped by (relation, direction), each group titled with
+    the relation's label (outgoing) or inverse label (incoming), each claim complete (dates with
+    precision, as-of flag, qualifiers, sources with locators, disputes with the disputing claims).
+
+    >>> from graph.testing import fixture_store
+    >>> p = entity_profile(fixture_store(), "imu")
+    >>> p["kind"], p["label"]
+    ('group', 'Islamic Movement of Uzbekistan')
+    >>> any(g["relation"] == "leaderOf" and g["direction"] == "in" and g["title"] == "led by" for g in p["relations"])
+    True
+    """
+    brief = entity_brief(store, entity_id)
+    if brief is None:
+        return None
+    iri = entity_iri(entity_id)
+    names = _select(store, """
+        SELECT ?p ?text (LANG(?text) AS ?lang) WHERE {
+          VALUES ?p { rdfs:label skos:prefLabel skos:altLabel } ?e ?p ?text }""", {"e": iri})
+    labels = sorted({(r["text"], r.get("lang") or "") for r in names if not r["p"].endswith("altLabel")})
+    aliases = sorted({(r["text"], r.get("lang") or "") for r in names if r["p"].endswith("altLabel")})
+    claims = claims_where(store, "{ ?c cakg:subject ?e } UNION { ?c cakg:object ?e }", {"e": iri})
+    relations = relation_types(store)
+    groups: dict[tuple[str, str], dict] = {}
+    for c in claims:
+        direction = "out" if c["subject"]["id"] == entity_id else "in"
+        meta = relations.get(c["relation"], {})
+        key = (c["relation"], direction)
+        if key not in groups:
+            title = meta.get("label", c["relation"]) if direction == "out" else meta.get("inverse_label", c["relation"])
+            groups[key] = {"relation": c["relation"], "direction": direction, "title": title,
+                           "category": meta.get("category", ""), "claims": []}
+        groups[key]["claims"].append(c)
+    mentions = _select(store, """
+        SELECT DISTINCT ?claim WHERE { { ?c cakg:claimedBy ?e } UNION { ?c cakg:reportedBy ?e } UNION { ?c cakg:scope ?e }
+                                       ?c cakg:id ?claim } ORDER BY ?claim""", {"e": iri})
+    ordered = sorted(groups.values(), key=lambda g: (g["direction"] != "out", g["category"], g["title"]))
+    return {
+        **brief,
+        "labels": [{"text": t, "lang": lang} for t, lang in labels],
+        "aliases": [{"text": t, "lang": lang} for t, lang in aliases],
+        "claim_count": len(claims),
+        "disputed_count": sum(1 for c in claims if c["disputed"]),
+        "relations": ordered,
+        "mentioned_in_claims": [r["claim"] for r in mentions],
+    }
+
+
+def list_entities(store: GraphStore, kind: str | None = None) -> list[dict]:
+    """Every entity (optionally of one kind) with its label, subtype and number of claims, by label."""
+    cache = _cache(store)
+    key = ("entities", kind)
+    if key not in cache:
+        rows = store.select("""
+            SELECT ?id ?label ?kind (SAMPLE(?st) AS ?subtype) (COUNT(DISTINCT ?c) AS ?claims) WHERE {
+              ?e cakg:id ?id ; rdfs:label ?label ; a ?cls . ?cls cakg:kindName ?kind . FILTER(?kind != "source")
+              OPTIONAL { ?e cakg:subtype ?st }
+              OPTIONAL { { ?c cakg:subject ?e } UNION { ?c cakg:object ?e } }
+            } GROUP BY ?id ?label ?kind ORDER BY LCASE(?label)""")
+        cache[key] = [{"id": r["id"], "iri": entity_iri(r["id"]), "kind": r["kind"], "subtype": r.get("subtype"),
+                       "label": r["label"], "claims": r.get("claims", 0)}
+                      for r in rows if kind is None or r["kind"] == kind]
+    return cache[key]
+
+
+# ---------------------------------------------------------------------------- search
+
+@dataclass
+class _Named:
+    entity: dict
+    names: list[tuple[str, str, bool]] = field(default_factory=list)  # (name, folded, is_label)
+
+
+def _search_index(store: GraphStore) -> list[_Named]:
+    cache = _cache(store)
+    if "search" not in cache:
+        by_id = {e["id"]: _Named(e) for e in list_entities(store)}
+        rows = store.select("""
+            SELECT ?id ?name ?alt WHERE {
+              ?e cakg:id ?id . { ?e rdfs:label ?name BIND(false AS ?alt) } UNION { ?e skos:altLabel ?name BIND(true AS ?alt) } }""")
+        for r in rows:
+            named = by_id.get(r["id"])
+            if named is not None:
+                named.names.append((r["name"], fold(r["name"]), not r["alt"]))
+        cache["search"] = list(by_id.values())
+    return cache["search"]
+
+
+def _score(query_folded: str, query_compact: str, name_folded: str, is_label: bool) -> int:
+    name_compact = name_folded.replace(" ", "")
+    bonus = 5 if is_label else 0
+    if not name_compact:
+        return 0
+    if name_compact == query_compact:
+        return 100 + bonus
+    if name_compact.startswith(query_compact):
+        return 80 + bonus
+    words = name_folded.split()
+    if all(any(w.startswith(q) for w in words) for q in query_folded.split()):
+        return 60 + bonus
+    if query_compact in name_compact:
+        return 40 + bonus
+    return 0
+
+
+def search_entities(store: GraphStore, q: str, kind: str | None = None, limit: int = 20, offset: int = 0) -> dict:
+    """Entities whose label or an alias matches ``q``, best first.
+
+    Matching folds case, diacritics, apostrophes and hyphens (:func:`graph.text.fold`), so
+    ``hayat tahrir al sham`` finds *Hay'at Tahrir al-Sham*. Ranking: exact name > name starting
+    with the query > every query word starts a word of the name > the query inside the name; a
+    label beats an alias; ties by shorter label. If nothing matches, close spellings are tried.
+    Returns ``{"total": n, "items": [...]}`` where each item has id, kind, label, ``matched``
+    (the name that matched) and ``score``.
+
+    >>> from graph.testing import fixture_store
+    >>> search_entities(fixture_store(), "hayat tahrir al sham")["items"][0]["id"]
+    'hts'
+    >>> search_entities(fixture_store(), "Mahdi Arsalan")["items"][0]["id"]
+    'muhammad-sharifov'
+    """
+    qf, qc = fold(q), compact(q)
+    if not qc:
+        raise ValueError("the search text has no letters or digits")
+    hits = []
+    for named in _search_index(store):
+        if kind and named.entity["kind"] != kind:
+            continue
+        best, matched = 0, ""
+        for name, folded, is_label in named.names:
+            s = _score(qf, qc, folded, is_label)
+            if s > best:
+                best, matched = s, name
+        if best:
+            hits.append((best, matched, named.entity))
+    if not hits:  # nothing literal: try close spellings (typos, transliterations)
+        import difflib
+
+        for named in _search_index(store):
+            if kind and named.entity["kind"] != kind:
+                continue
+            best, matched = 0.0, ""
+            for name, folded, _ in named.names:
+                for candidate in {folded.replace(" ", ""), *(folded.split() if " " not in qf else ())}:
+                    ratio = difflib.SequenceMatcher(None, qc, candidate).ratio()
+                    if ratio > best:
+                        best, matched = ratio, name
+            if best >= 0.75:
+                hits.append((int(best * 30), matched, named.entity))
+    hits.sort(key=lambda h: (-h[0], len(h[2]["label"]), h[2]["label"].lower()))
+    items = [{**e, "matched": m, "score": s} for s, m, e in hits[offset:offset + limit]]
+    return {"total": len(hits), "items": items}
+
+
+# ---------------------------------------------------------------------------- claims
+
+_CLAIM_SELECT = """
+SELECT ?c ?claim ?rel ?sid ?slabel ?skind ?oid ?olabel ?okind ?q ?qv ?qmin ?qmax ?qa ?qu
+       ?start ?startp ?end ?endp ?asof ?asofp ?vf ?vu ?aod ?circa ?role ?note ?cby ?rby ?disputed ?current
+WHERE {
+  %(pattern)s
+  ?c a cakg:Claim ; cakg:id ?claim ; cakg:subject ?s ; cakg:relation ?rel ; cakg:object ?o .
+  ?s cakg:id ?sid ; rdfs:label ?slabel ; a ?sc . ?sc cakg:kindName ?skind .
+  OPTIONAL { ?o cakg:id ?oid ; rdfs:label ?olabel ; a ?oc . ?oc cakg:kindName ?okind }
+  OPTIONAL { ?o a cakg:Quantity ; cakg:value ?qv . BIND(?o AS ?q)
+             OPTIONAL { ?o cakg:minValue ?qmin } OPTIONAL { ?o cakg:maxValue ?qmax }
+             OPTIONAL { ?o cakg:approximation ?qa } OPTIONAL { ?o cakg:unit ?qu } }
+  OPTIONAL { ?c cakg:start ?start OPTIONAL { ?c cakg:startPrecision ?startp } }
+  OPTIONAL { ?c cakg:end ?end OPTIONAL { ?c cakg:endPrecision ?endp } }
+  OPTIONAL { ?c cakg:asOf ?asof OPTIONAL { ?c cakg:asOfPrecision ?asofp } }
+  OPTIONAL { ?c cakg:validFrom ?vf } OPTIONAL { ?c cakg:validUntil ?vu }
+  OPTIONAL { ?c cakg:asOfDefaulted ?aod } OPTIONAL { ?c cakg:circa ?circa }
+  OPTIONAL { ?c cakg:role ?role } OPTIONAL { ?c rdfs:comment ?note }
+  OPTIONAL { ?c cakg:claimedBy/cakg:id ?cby } OPTIONAL { ?c cakg:reportedBy/cakg:id ?rby }
+  OPTIONAL { ?c cakg:disputed ?disputed } OPTIONAL { ?c cakg:current ?current }
+}"""
+
+_CLAIM_EXTRAS = """
+SELECT ?c ?k ?v WHERE {
+  %(pattern)s
+  ?c a cakg:Claim .
+  { ?c cakg:qualifier ?v BIND("qualifier" AS ?k) }
+  UNION { ?c cakg:scope/cakg:id ?v BIND("scope" AS ?k) }
+  UNION { ?c cakg:disputes/cakg:id ?v BIND("disputes" AS ?k) }
+}"""
+
+_CLAIM_SOURCES = """
+SELECT ?c ?cit ?doc ?title ?author ?date ?locator ?first ?last ?footnote WHERE {
+  %(pattern)s
+  ?c a cakg:Claim ; cakg:citation ?cit . ?cit cakg:document ?d . ?d cakg:id ?doc .
+  OPTIONAL { ?d dcterms:title ?title } OPTIONAL { ?d dcterms:creator ?author } OPTIONAL { ?d dcterms:date ?date }
+  OPTIONAL { ?cit cakg:locator ?locator } OPTIONAL { ?cit cakg:lineStart ?first } OPTIONAL { ?cit cakg:lineEnd ?last }
+  OPTIONAL { ?cit cakg:footnote ?footnote }
+} ORDER BY ?c ?cit"""
+
+
+def _number(v: Any) -> Any:
+    return int(v) if isinstance(v, float) and v.is_integer() else v
+
+
+def claims_where(store: GraphStore, pattern: str, bindings: dict[str, Any] | None = None) -> list[dict]:
+    """Complete claims selected by a SPARQL group pattern that binds ``?c`` (the claim node).
+
+    ``pattern`` may use ``bindings`` (values substituted for variables). Each claim is a dict:
+    id, iri, relation, relation_label, subject/object (``{id, label, kind}``; object is ``None``
+    for a figure, which is in ``quantity``), start/end/as_of with their precisions, valid_from /
+    valid_until (normalised days), ``as_of_only`` (known to hold only as of a date),
+    as_of_defaulted, circa, current, qualifiers, role, note, claimed_by, reported_by, scope,
+    disputed, ``disputed_by`` (ids of the claims it contradicts) and ``sources`` (document id,
+    title, author, date, locator, lines, footnote). Sorted by relation, then time.
+
+    >>> from graph.testing import fixture_store
+    >>> cs = claims_where(fixture_store(), "?c cakg:subject id:imu ; cakg:relation cakg:protectedBy .")
+    >>> cs[0]["object"]["id"], cs[0]["as_of"], cs[0]["as_of_only"], cs[0]["sources"][0]["locator"]
+    ('taliban', '2021', True, 'line 18')
+    """
+    relations = relation_types(store)
+    rows = _select(store, _CLAIM_SELECT % {"pattern": pattern}, bindings)
+    claims: dict[str, dict] = {}
+    for r in rows:
+        if r["c"] in claims:
+            continue
+        rel = local_id(r["rel"])
+        quantity = None
+        if r.get("q"):
+            quantity = {"value": _number(r["qv"]), "min": _number(r.get("qmin")), "max": _number(r.get("qmax")),
+                        "approximation": r.get("qa"), "unit": r.get("qu")}
+        has_interval = bool(r.get("start") or r.get("end"))
+        claims[r["c"]] = {
+            "id": r["claim"],
+            "iri": r["c"],
+            "relation": rel,
+            "relation_label": relations.get(rel, {}).get("label", rel),
+            "subject": {"id": r["sid"], "label": r["slabel"], "kind": r["skind"]},
+            "object": {"id": r["oid"], "label": r.get("olabel"), "kind": r.get("okind")} if r.get("oid") else None,
+            "quantity": quantity,
+            "start": r.get("start"), "start_precision": r.get("startp"),
+            "end": r.get("end"), "end_precision": r.get("endp"),
+            "as_of": r.get("asof"), "as_of_precision": r.get("asofp"),
+            "valid_from": r.get("vf"), "valid_until": r.get("vu"),
+            "as_of_only": bool(r.get("asof")) and not has_interval,
+            "as_of_defaulted": bool(r.get("aod", False)),
+            "circa": bool(r.get("circa", False)),
+            "current": bool(r.get("current", False)),
+            "qualifiers": [], "role": r.get("role"), "note": r.get("note"),
+            "claimed_by": r.get("cby"), "reported_by": r.get("rby"), "scope": [],
+            "disputed": bool(r.get("disputed", False)), "disputed_by": [],
+            "sources": [],
+        }
+    if not claims:
+        return []
+    for r in _select(store, _CLAIM_EXTRAS % {"pattern": pattern}, bindings):
+        claim = claims.get(r["c"])
+        if claim is None:
+            continue
+        target = {"qualifier": claim["qualifiers"], "scope": claim["scope"], "disputes": claim["disputed_by"]}[r["k"]]
+        if r["v"] not in target:
+            target.append(r["v"])
+    seen = set()
+    for r in _select(store, _CLAIM_SOURCES % {"pattern": pattern}, bindings):
+        claim = claims.get(r["c"])
+        if claim is None or (r["c"], r["cit"]) in seen:
+            continue
+        seen.add((r["c"], r["cit"]))
+        claim["sources"].append({
+            "document": r["doc"], "title": r.get("title"), "author": r.get("author"),
+            "date": None if r.get("date") is None else str(r["date"]), "locator": r.get("locator"),
+            "line_start": r.get("first"), "line_end": r.get("last"),
+            "footnote": None if r.get("footnote") is None else str(r["footnote"]),
+        })
+    for claim in claims.values():
+        claim["qualifiers"].sort()
+        claim["scope"].sort()
+        claim["disputed_by"].sort()
+        if claim["disputed_by"]:
+            claim["disputed"] = True
+    return sorted(claims.values(), key=lambda c: (c["relation"], _time_key(c), c["id"]))
+
+
+def _time_key(c: dict) -> str:
+    return str(c.get("start") or c.get("as_of") or c.get("end") or "")
+
+
+def claim(store: GraphStore, claim_id: str) -> dict | None:
+    """One claim by id (see :func:`claims_where` for its fields), or ``None``."""
+    found = claims_where(store, "?c cakg:id ?cid .", {"cid": claim_id})
+    return found[0] if found else None
+
+
+# ---------------------------------------------------------------------------- time
+
+@dataclass(frozen=True)
+class Period:
+    """A closed interval of days; ``None`` on a side means unbounded."""
+
+    first: _dt.date | None
+    last: _dt.date | None
+
+    @classmethod
+    def at(cls, when: str | PartialDate) -> "Period":
+        """The whole of a year, month or day (``"2021"`` is 2021-01-01..2021-12-31)."""
+        d = when if isinstance(when, PartialDate) else parse_date(when)
+        return cls(d.first_day(), d.last_day())
+
+    @classmethod
+    def between(cls, start: str | None, end: str | None) -> "Period":
+        return cls(parse_date(start).first_day() if start else None, parse_date(end).last_day() if end else None)
+
+    def overlaps(self, first: _dt.date | None, last: _dt.date | None) -> bool:
+        if self.last and first and first > self.last:
+            return False
+        if self.first and last and last < self.first:
+            return False
+        return True
+
+
+def claim_holds(claim: dict, period: Period) -> bool:
+    """Whether a claim (from :func:`claims_where`) holds at some time in ``period``.
+
+    Validity-interval semantics: a claim with a start and/or end holds over that interval (open on
+    a missing side); a claim known only "as of" a date holds at that date (year, month or day)
+    and is flagged ``as_of_only``; a claim with no time at all is taken to hold always.
+    """
+    if claim.get("valid_from") or claim.get("valid_until"):
+        first = _dt.date.fromisoformat(claim["valid_from"]) if claim.get("valid_from") else None
+        last = _dt.date.fromisoformat(claim["valid_until"]) if claim.get("valid_until") else None
+        return period.overlaps(first, last)
+    if claim.get("as_of"):
+        d = parse_date(claim["as_of"])
+        return period.overlaps(d.first_day(), d.last_day())
+    return True
+
+
+def _relation_filter(relations: list[str] | None) -> str:
+    if not relations:
+        return ""
+    return "VALUES ?rel { " + " ".join(_iri(str(CAKG[r])) for r in relations) + " } ?c cakg:relation ?rel ."
+
+
+def affiliations(store: GraphStore, entity_id: str, *, at: str | None = None, start: str | None = None,
+                 end: str | None = None, relations: list[str] | None = None, figures: bool = False) -> list[dict] | None:
+    """A group's (or any entity's) relations to other entities as they stood at ``at`` (a year,
+    month or day) or at any time within ``start``..``end``; all of them when no time is given.
+
+    Each item is a claim (:func:`claims_where`) plus ``direction`` (``out`` when the entity is the
+    subject), ``title`` (the relation's label, or inverse label for incoming claims) and ``other``
+    (the entity at the other end). ``relations`` restricts the relation types (names); figures
+    (fighter counts ...) are left out unless ``figures``. Returns ``None`` for an unknown entity.
+
+    >>> from graph.testing import fixture_store
+    >>> s = fixture_store()
+    >>> sorted(a["other"]["id"] for a in affiliations(s, "taliban", at="2021", relations=["protectedBy"]))
+    ['iju', 'imu', 'jamaat-ansarullah', 'kib-afghan-wing']
+    >>> sorted({a["other"]["id"] for a in affiliations(s, "imu", at="2005", relations=["leaderOf"])})
+    ['tahir-yuldash', 'usman-ghazi']
+    """
+    if entity_brief(store, entity_id) is None:
+        return None
+    period = Period.at(at) if at else Period.between(start, end)
+    pattern = "{ ?c cakg:subject ?e } UNION { ?c cakg:object ?e } " + _relation_filter(relations)
+    meta = relation_types(store)
+    out = []
+    for c in claims_where(store, pattern, {"e": entity_iri(entity_id)}):
+        if c["quantity"] and not figures:
+            continue
+        if not claim_holds(c, period):
+            continue
+        direction = "out" if c["subject"]["id"] == entity_id else "in"
+        m = meta.get(c["relation"], {})
+        out.append({**c, "direction": direction,
+                    "title": m.get("label", c["relation"]) if direction == "out" else m.get("inverse_label", c["relation"]),
+                    "other": c["object"] if direction == "out" else c["subject"]})
+    return out
+
+
+def relations_at(store: GraphStore, relations: list[str] | None = None, *, at: str | None = None,
+                 start: str | None = None, end: str | None = None, figures: bool = False) -> list[dict]:
+    """All claims of the given relation types (names; all types when empty) that hold at ``at`` or
+    within ``start``..``end`` (see :func:`claim_holds`); figures only when ``figures``.
+
+    >>> from graph.testing import fixture_store
+    >>> len(relations_at(fixture_store(), ["protectedBy"], at="2021"))
+    4
+    """
+    period = Period.at(at) if at else Period.between(start, end)
+    pattern = _relation_filter(relations) or "?c a cakg:Claim ."
+    return [c for c in claims_where(store, pattern)
+            if (figures or not c["quantity"]) and claim_holds(c, period)]
+
+
+# ---------------------------------------------------------------------------- disputes and sources
+
+def disputes(store: GraphStore) -> list[dict]:
+    """Each pair of contradicting claims once: ``{"a": claim, "b": claim}`` with complete claims."""
+    claims = {c["id"]: c for c in claims_where(store, "?c cakg:disputes ?other .")}
+    pairs, seen = [], set()
+    for cid in sorted(claims):
+        for other in claims[cid]["disputed_by"]:
+            key = tuple(sorted((cid, other)))
+            if key in seen or other not in claims:
+                continue
+            seen.add(key)
+            pairs.append({"a": claims[key[0]], "b": claims[key[1]]})
+    return pairs
+
+
+def list_sources(store: GraphStore) -> list[dict]:
+    """Every source document with its bibliographic identity and the number of claims citing it."""
+    rows = store.select("""
+        SELECT ?id ?title ?author ?publisher ?date ?file ?circa ?note (COUNT(DISTINCT ?c) AS ?claims) WHERE {
+          ?d a cakg:SourceDocument ; cakg:id ?id .
+          OPTIONAL { ?d dcterms:title ?title } OPTIONAL { ?d dcterms:creator ?author }
+          OPTIONAL { ?d dcterms:publisher ?publisher } OPTIONAL { ?d dcterms:date ?date }
+          OPTIONAL { ?d cakg:fileName ?file } OPTIONAL { ?d cakg:circa ?circa } OPTIONAL { ?d skos:note ?note }
+          OPTIONAL { ?c cakg:citation/cakg:document ?d }
+        } GROUP BY ?id ?title ?author ?publisher ?date ?file ?circa ?note ORDER BY ?id""")
+    out, seen = [], set()
+    for r in rows:
+        if r["id"] in seen:
+            continue
+        seen.add(r["id"])
+        out.append({"id": r["id"], "iri": str(SOURCE[r["id"]]), "title": r.get("title"), "author": r.get("author"),
+                    "publisher": r.get("publisher"), "date": None if r.get("date") is None else str(r["date"]),
+                    "file": r.get("file"), "circa": bool(r.get("circa", False)), "note": r.get("note"),
+                    "claims": r.get("claims", 0)})
+    return out
+
+
+def source_detail(store: GraphStore, source_id: str) -> dict | None:
+    """One source document and every claim citing it, or ``None``."""
+    found = [s for s in list_sources(store) if s["id"] == source_id]
+    if not found:
+        return None
+    claims = claims_where(store, "?c cakg:citation/cakg:document ?d .", {"d": str(SOURCE[source_id])})
+    return {**found[0], "cited_by": claims}
+
+
+def entity_rdf(store: GraphStore, entity_id: str, rdf_format: str = "turtle") -> bytes | None:
+    """The RDF description of one entity: its own triples, the claims about it (in and out) with
+    their citations and figures. ``rdf_format``: turtle, ntriples, jsonld, rdfxml. ``None`` if unknown."""
+    if entity_brief(store, entity_id) is None:
+        return None
+    iri = _iri(entity_iri(entity_id))
+    query = f"""
+        CONSTRUCT {{ ?x ?p ?v }} WHERE {{
+          {{ BIND({iri} AS ?x) ?x ?p ?v }}
+          UNION {{ {{ ?x cakg:subject {iri} }} UNION {{ ?x cakg:object {iri} }} ?x ?p ?v }}
+          UNION {{ {{ ?c cakg:subject {iri} }} UNION {{ ?c cakg:object {iri} }}
+                   {{ ?c cakg:citation ?x }} UNION {{ ?c cakg:object ?x . ?x a cakg:Quantity }} ?x ?p ?v }}
+        }}"""
+    _, body = store.sparql(store.with_prefixes(query), rdf_format="ntriples")
+    if rdf_format == "ntriples":
+        return body
+    import pyoxigraph as ox
+
+    from .config import PREFIXES
+    from .store import RDF_FORMATS
+
+    fmt = RDF_FORMATS[rdf_format]
+    triples = ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
+    return ox.serialize(triples, format=fmt, prefixes=PREFIXES if fmt == ox.RdfFormat.TURTLE else None)

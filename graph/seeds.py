@@ -188,16 +188,20 @@ class Dataset:
 # ---------------------------------------------------------------------------- YAML with lines
 
 
-class _LineLoader(yaml.SafeLoader):
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 3-4x faster
+
+
+class _LineLoader(_BaseLoader):
     """A safe YAML loader that records the line of every mapping under ``__line__``."""
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
-    mapping = yaml.SafeLoader.construct_mapping(loader, node, deep=True)
+    mapping = loader.construct_mapping_plain(node)
     mapping["__line__"] = node.start_mark.line + 1
     return mapping
 
 
+_LineLoader.construct_mapping_plain = lambda self, node: _BaseLoader.construct_mapping(self, node, deep=True)
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 

@@ -28,9 +28,10 @@ def _origin(g: Graph, node) -> Origin | None:
     return None
 
 
-def shacl_problems(data: Graph, ontology: Graph, shapes: Graph | None = None) -> list[Problem]:
-    """Validate ``data`` (merged with ``ontology``) and return one :class:`Problem` per violation."""
-    merged = data + ontology
+def shacl_problems(data: Graph, shapes: Graph | None = None) -> list[Problem]:
+    """Validate ``data`` (which must include the ontology, for class hierarchies) and return one
+    :class:`Problem` per violation."""
+    merged = data
     conforms, report, _ = shacl_validate(merged, shacl_graph=shapes or load_shapes(), inference="none",
                                          advanced=False, allow_warnings=True)
     if conforms:
