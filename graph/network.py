@@ -578,7 +578,10 @@ def to_gexf(G: nx.MultiDiGraph) -> bytes:
     * it cannot mix edge directions: symmetric relations (rival of, allied with) get
       ``type="undirected"`` on their edge;
     * edges get ``label`` (the relation's label), ``id`` (the claim id) and ``kind`` (the relation),
-      so Gephi keeps parallel claims of different relation types apart.
+      so Gephi keeps parallel claims of different relation types apart;
+    * nodes get ``spells``: the union of their claims' intervals (:func:`merge_intervals`), so a
+      node shows on the timeline only while one of its claims holds (a node with a claim open at
+      both ends is always shown).
 
     >>> from graph.testing import fixture_store
     >>> xml = to_gexf(project(fixture_store())).decode()
@@ -590,7 +593,12 @@ def to_gexf(G: nx.MultiDiGraph) -> bytes:
     H = nx.MultiDiGraph()
     H.graph.update(mode="dynamic", name="cakg")
     for n, d in G.nodes(data=True):
-        H.add_node(n, **{k: _flat(v) for k, v in d.items() if v is not None})
+        attrs = {k: _flat(v) for k, v in d.items() if v is not None and k not in _GEXF_ATTRS or k == "label"}
+        intervals = [(e["begin"], e["finish"]) for *_, e in itertools.chain(G.out_edges(n, data=True), G.in_edges(n, data=True))]
+        spells = merge_intervals(intervals)
+        if spells and spells != [(None, None)]:
+            attrs["spells"] = spells
+        H.add_node(n, **attrs)
     for u, v, k, d in G.edges(keys=True, data=True):
         attrs = {a: _flat(x) for a, x in d.items() if x is not None and a not in _GEXF_ATTRS}
         attrs["start_text"], attrs["end_text"] = d["start"], d["end"]
@@ -609,6 +617,29 @@ def to_gexf(G: nx.MultiDiGraph) -> bytes:
     kinds = {d["claim"]: d["relation"] for *_, d in G.edges(data=True)}
     xml = re.sub(r'<edge ([^>]*?)id="([^"]*)"', lambda m: _add_kind(m, kinds), xml)
     return xml.encode("utf-8")
+
+
+def merge_intervals(intervals: Iterable[tuple[str | None, str | None]]) -> list[tuple[str | None, str | None]]:
+    """The union of closed day intervals (``None`` = open: before everything / after everything),
+    as sorted disjoint intervals; intervals that touch on consecutive days are merged.
+
+    >>> merge_intervals([("2015-01-01", "2015-12-31"), ("2016-01-01", None), ("2001-01-01", "2002-01-01")])
+    [('2001-01-01', '2002-01-01'), ('2015-01-01', None)]
+    >>> merge_intervals([(None, "2009-12-31"), ("2005-01-01", "2010-06-30")])
+    [(None, '2010-06-30')]
+    """
+    lo, hi = "0000-01-01", "9999-12-31"
+    spans = sorted((a or lo, b or hi) for a, b in intervals)
+    merged: list[list[str]] = []
+    for a, b in spans:
+        if merged:
+            last_end = merged[-1][1]
+            next_day = last_end if last_end == hi else (_dt.date.fromisoformat(last_end) + _dt.timedelta(days=1)).isoformat()
+            if a <= next_day:
+                merged[-1][1] = max(last_end, b)
+                continue
+        merged.append([a, b])
+    return [(None if a == lo else a, None if b == hi else b) for a, b in merged]
 
 
 def _fix_graph_element(m: re.Match) -> str:
