@@ -16,7 +16,7 @@ from .config import CAKG, CLAIM, ID, ORG, PREFIXES, PROV, SOURCE, TIME
 from .dates import PartialDate
 from .disputes import find_disputes
 from .ontology import Schema
-from .seeds import Claim, Dataset
+from .seeds import Claim, Dataset, parse_locator
 
 
 def _date_literal(d: PartialDate) -> Literal:
@@ -45,6 +45,10 @@ def compile_dataset(data: Dataset, schema: Schema) -> Graph:
         g.add((s, DCTERMS.title, Literal(source.title, lang="en")))
         g.add((s, DCTERMS.date, _date_literal(source.date)))
         g.add((s, CAKG.fileName, Literal(source.file)))
+        if source.title_at:
+            doc, first, last = parse_locator(source.title_at)
+            lines = f"line {first}" if first == last else f"lines {first}-{last}"
+            g.add((s, CAKG.titleLocator, Literal(f"{doc} {lines}")))
         if source.author:
             g.add((s, DCTERMS.creator, Literal(source.author)))
         if source.publisher:

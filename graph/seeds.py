@@ -36,7 +36,7 @@ CLAIM_KEYS = {
     "date", "as_of", "circa", "source", "footnote", "qualifiers", "claimed_by", "reported_by",
     "role", "note", "disputes",
 }
-SOURCE_KEYS = {"id", "file", "title", "author", "publisher", "date", "circa", "note"}
+SOURCE_KEYS = {"id", "file", "title", "title_at", "author", "publisher", "date", "circa", "note"}
 
 
 # ---------------------------------------------------------------------------- problems
@@ -85,6 +85,7 @@ class Source:
     circa: bool
     note: str | None
     origin: Origin
+    title_at: str | None = None  # locator of the full title where the catalogue gives a short one
 
 
 @dataclass
@@ -313,8 +314,16 @@ class _Reader:
         date = self._date(item, "date", origin)
         if not item.get("file") or not item.get("title") or date is None:
             return
+        title_at = item.get("title_at")
+        if title_at is not None:
+            try:
+                parse_locator(title_at)
+            except ValueError as exc:
+                self.problem(origin, f"title_at: {exc}")
+                return
         self.data.sources[sid] = Source(sid, str(item["file"]), str(item["title"]), item.get("author"),
-                                        item.get("publisher"), date, bool(item.get("circa")), item.get("note"), origin)
+                                        item.get("publisher"), date, bool(item.get("circa")), item.get("note"), origin,
+                                        str(title_at) if title_at else None)
 
     def _entity(self, item: Any, file: str) -> None:
         if not isinstance(item, dict):
