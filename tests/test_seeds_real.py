@@ -65,7 +65,10 @@ def test_the_seven_named_groups_have_leaders_protectors_umbrellas_and_bases(comp
         and (obj is None or c.object == obj)]
     for group in ("imu", "ktj", "kib", "jamaat-ansarullah", "iju", "hts", "iskp"):
         assert group in data.entities
+    # The texts name the leaders of these five (none names HTS's or ISKP's leader).
+    for group in ("imu", "ktj", "kib", "jamaat-ansarullah", "iju"):
         assert by(relation="leaderOf", obj=group) or by(relation="commanderOf", obj=group), f"no leader of {group}"
+    assert by("iskp", "rivalOf", "taliban") or by("taliban", "rivalOf", "iskp")
     for group in ("imu", "jamaat-ansarullah", "iju"):
         assert by(group, "protectedBy", "taliban"), f"{group} not protected by the Taliban"
     for group in ("ktj", "kib"):
