@@ -34,3 +34,80 @@ def get_store(request: Request) -> GraphStore:
 
 def get_settings(request: Request) -> Settings:
     return request.app.state.settings
+
+
+# ---------------------------------------------------------------------------- errors
+
+class ApiError(Exception):
+    """An error answered as JSON: ``{"error": kind, "message": text, "parameter": name}``.
+
+    >>> ApiError(404, "not_found", "no entity with id 'x'").body()["message"]
+    "no entity with id 'x'"
+    """
+
+    def __init__(self, status: int, error: str, message: str, parameter: str | None = None,
+                 headers: dict[str, str] | None = None, **extra):
+        super().__init__(message)
+        self.status, self.error, self.message, self.parameter = status, error, message, parameter
+        self.headers = headers or {}
+        self.extra = extra
+
+    def body(self) -> dict:
+        body = {"error": self.error, "message": self.message}
+        if self.parameter:
+            body["parameter"] = self.parameter
+        body.update({k: v for k, v in self.extra.items() if v is not None})
+        return body
+
+
+def bad_parameter(name: str, message: str) -> ApiError:
+    return ApiError(422, "invalid_parameter", f"{name}: {message}", parameter=name)
+
+
+# ---------------------------------------------------------------------------- content negotiation
+
+def _parse_accept(accept: str) -> list[tuple[str, str, float, int]]:
+    ranges = []
+    for part in (accept or "").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        media, *params = [p.strip() for p in part.split(";")]
+        q = 1.0
+        for p in params:
+            if p.lower().startswith("q="):
+                try:
+                    q = float(p[2:])
+                except ValueError:
+                    q = 0.0
+        main, _, sub = media.lower().partition("/")
+        specificity = 0 if main == "*" else 1 if sub in ("*", "") else 2
+        ranges.append((main, sub or "*", q, specificity))
+    return ranges
+
+
+def negotiate(accept: str | None, offers: list[str], default: str | None = None) -> str | None:
+    """The offer the ``Accept`` header prefers (q-values, most specific range wins; ties go to
+    the earlier offer). No header or an empty one gives ``default`` (or the first offer); ``None``
+    when nothing offered is acceptable (answer 406).
+
+    >>> negotiate("text/html,application/xhtml+xml,*/*;q=0.8", ["application/json", "text/html"])
+    'text/html'
+    >>> negotiate("*/*", ["application/json", "text/html"])
+    'application/json'
+    >>> negotiate("image/png", ["application/json"]) is None
+    True
+    """
+    if not accept or not accept.strip():
+        return default or (offers[0] if offers else None)
+    ranges = _parse_accept(accept)
+    best, best_q = None, 0.0
+    for offer in offers:
+        main, _, sub = offer.lower().partition("/")
+        q, spec = 0.0, -1
+        for r_main, r_sub, r_q, r_spec in ranges:
+            if (r_main == "*" or r_main == main) and (r_sub == "*" or r_sub == sub) and r_spec > spec:
+                q, spec = r_q, r_spec
+        if q > best_q:
+            best, best_q = offer, q
+    return best

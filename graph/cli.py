@@ -247,7 +247,10 @@ def serve(host, port, seeds, data, reload):
             run_build(seeds, data, progress=_progress)
         except SeedError as exc:
             _fail_with_problems(exc.problems)
-    click.echo(f"serving on http://{host}:{port}/  (API docs at /docs)", err=True)
+        except RuntimeError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+    click.echo(f"serving on http://{host}:{port}/  (API docs at /docs, SPARQL at /sparql)", err=True)
     uvicorn.run("api.app:create_app", factory=True, host=host, port=port, reload=reload)
 
 

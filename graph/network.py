@@ -262,15 +262,16 @@ def period(at: Any) -> tuple[str, str]:
     return d.first_day().isoformat(), d.last_day().isoformat()
 
 
-def holds_during(data: dict, first: str, last: str, as_of: str = "onward") -> bool:
+def holds_during(data: dict, first: str, last: str, as_of: str = "period") -> bool:
     """Whether an edge's effective interval meets the days ``first`` .. ``last``.
 
-    ``as_of="onward"`` (default) lets a claim known only ``as of`` a date hold from then on (as
-    the store treats it: current); ``as_of="period"`` limits it to the period of its as-of date.
+    ``as_of="period"`` (default, the rule the API and the views follow too) holds a claim known
+    only ``as of`` a date at the period of that date; ``as_of="onward"`` carries it forward from
+    then on (as the store's ``current`` flag does), for trend analyses that say so.
 
     >>> e = {"begin": "2021-01-01", "finish": None, "begin_kind": "as_of", "as_of": "2021"}
-    >>> holds_during(e, "2023-01-01", "2023-12-31"), holds_during(e, "2023-01-01", "2023-12-31", as_of="period")
-    (True, False)
+    >>> holds_during(e, "2023-01-01", "2023-12-31"), holds_during(e, "2023-01-01", "2023-12-31", as_of="onward")
+    (False, True)
     """
     begin, finish = data["begin"], data["finish"]
     if as_of == "period" and (data.get("begin_kind") or "").startswith("as_of") and not data.get("end"):
@@ -278,7 +279,7 @@ def holds_during(data: dict, first: str, last: str, as_of: str = "onward") -> bo
     return (begin is None or begin <= last) and (finish is None or finish >= first)
 
 
-def snapshot(G: nx.MultiDiGraph, at: Any, acts: bool = False, as_of: str = "onward",
+def snapshot(G: nx.MultiDiGraph, at: Any, acts: bool = False, as_of: str = "period",
              keep_isolated: bool = False) -> nx.MultiDiGraph:
     """The network as it stood at ``at``: the edges whose interval meets that date (a year or a
     month means any time in it). One-off acts (killings, splits, defections) are left out unless
@@ -344,7 +345,7 @@ def dyad_types(G: nx.MultiDiGraph) -> dict[tuple[str, str], frozenset[str]]:
     return {k: frozenset(s) for k, s in out.items()}
 
 
-def changes(G: nx.MultiDiGraph, start: Any, end: Any, as_of: str = "onward") -> dict[str, list[dict]]:
+def changes(G: nx.MultiDiGraph, start: Any, end: Any, as_of: str = "period") -> dict[str, list[dict]]:
     """What changed between ``start`` and ``end`` (both inclusive: ``2014, 2015`` is two years).
 
     * ``formed``: standing relations whose known start falls in the window;
@@ -469,7 +470,7 @@ def dyad_transitions(histories: dict[tuple[str, str], list[dict]]) -> Counter:
 
 # ------------------------------------------------------------------------------------ centrality
 
-def centrality(G: nx.MultiDiGraph, times: Iterable[Any], acts: bool = False, as_of: str = "onward") -> list[dict]:
+def centrality(G: nx.MultiDiGraph, times: Iterable[Any], acts: bool = False, as_of: str = "period") -> list[dict]:
     """Degree and betweenness centrality (normalised, on the undirected simple graph: parallel
     claims count once) of every node in the :func:`snapshot` at each of ``times``.
 

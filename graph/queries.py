@@ -70,11 +70,12 @@ def relation_counts(store: GraphStore) -> Counter:
 
 import datetime as _dt
 import re
+import threading
 import weakref
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from .config import CAKG, CLAIM, ID, SOURCE, entity_iri
+from .config import SOURCE, entity_iri
 from .dates import PartialDate, parse_date
 from .text import compact, fold
 
@@ -185,20 +186,46 @@ def resolve_relation_types(store: GraphStore, names: Iterable[str]) -> list[str]
 
 # ---------------------------------------------------------------------------- entities
 
-def entity_brief(store: GraphStore, entity_id: str) -> dict | None:
-    """Id, IRI, kind, subtype and label of one entity, or ``None`` if there is no such entity."""
-    rows = _select(store, """
-        SELECT ?label ?kind ?subtype ?note WHERE {
-          ?e cakg:id ?id ; rdfs:label ?label ; a ?c . ?c cakg:kindName ?kind .
+def _entity_table(store: GraphStore) -> dict[str, dict]:
+    """Every entity by id: id, iri, kind, subtype, label, note, labels and aliases (with language)."""
+    cache = _cache(store)
+    if "entity_table" in cache:
+        return cache["entity_table"]
+    rows = store.select("""
+        SELECT ?id ?label ?kind ?subtype ?note WHERE {
+          ?e cakg:id ?id ; rdfs:label ?label ; a ?cls . ?cls cakg:kindName ?kind . FILTER(?kind != "source")
           OPTIONAL { ?e cakg:subtype ?subtype } OPTIONAL { ?e skos:note ?note }
-        } LIMIT 1""", {"e": entity_iri(entity_id)})
-    if not rows:
+        } ORDER BY LCASE(?label)""")
+    table: dict[str, dict] = {}
+    for r in rows:
+        if r["id"] not in table:
+            table[r["id"]] = {"id": r["id"], "iri": entity_iri(r["id"]), "kind": r["kind"], "subtype": r.get("subtype"),
+                              "label": r["label"], "note": r.get("note"), "labels": [], "aliases": []}
+    names = store.select("""
+        SELECT ?id ?p ?text (LANG(?text) AS ?lang) WHERE {
+          VALUES ?p { rdfs:label skos:prefLabel skos:altLabel } ?e cakg:id ?id ; ?p ?text }""")
+    seen = set()
+    for r in names:
+        entity = table.get(r["id"])
+        alias = r["p"].endswith("altLabel")
+        key = (r["id"], alias, r["text"], r.get("lang") or "")
+        if entity is None or key in seen:
+            continue
+        seen.add(key)
+        entity["aliases" if alias else "labels"].append({"text": r["text"], "lang": r.get("lang") or ""})
+    for entity in table.values():
+        entity["labels"].sort(key=lambda x: (x["text"], x["lang"]))
+        entity["aliases"].sort(key=lambda x: (x["text"], x["lang"]))
+    cache["entity_table"] = table
+    return table
+
+
+def entity_brief(store: GraphStore, entity_id: str) -> dict | None:
+    """Id, IRI, kind, subtype, label and note of one entity, or ``None`` if there is no such entity."""
+    e = _entity_table(store).get(entity_id)
+    if e is None:
         return None
-    r = rows[0]
-    if r["kind"] == "source":
-        return None
-    return {"id": entity_id, "iri": entity_iri(entity_id), "kind": r["kind"], "subtype": r.get("subtype"),
-            "label": r["label"], "note": r.get("note")}
+    return {k: e[k] for k in ("id", "iri", "kind", "subtype", "label", "note")}
 
 
 def entity_profile(store: GraphStore, entity_id: str) -> dict | None:
@@ -207,7 +234,9 @@ def entity_profile(store: GraphStore, entity_id: str) -> dict | None:
     Returns id, iri, kind, subtype, label, labels and aliases (with language), note, and
     ``relations``: every claim in and out grouped by (relation, direction), each group titled with
     the relation's label (outgoing) or inverse label (incoming), each claim complete (dates with
-    precision, as-of flag, qualifiers, sources with locators, disputes with the disputing claims).
+    precision, as-of flag, qualifiers, sources with locators, disputes with the disputing claims;
+    see :func:`claims_where`), and ``mentioned_in_claims`` (claims naming it as claimant,
+    reporter or scope). Claim dicts are shared with a per-store table: do not modify them.
 
     >>> from graph.testing import fixture_store
     >>> p = entity_profile(fixture_store(), "imu")
@@ -216,16 +245,11 @@ def entity_profile(store: GraphStore, entity_id: str) -> dict | None:
     >>> any(g["relation"] == "leaderOf" and g["direction"] == "in" and g["title"] == "led by" for g in p["relations"])
     True
     """
-    brief = entity_brief(store, entity_id)
-    if brief is None:
+    entity = _entity_table(store).get(entity_id)
+    if entity is None:
         return None
-    iri = entity_iri(entity_id)
-    names = _select(store, """
-        SELECT ?p ?text (LANG(?text) AS ?lang) WHERE {
-          VALUES ?p { rdfs:label skos:prefLabel skos:altLabel } ?e ?p ?text }""", {"e": iri})
-    labels = sorted({(r["text"], r.get("lang") or "") for r in names if not r["p"].endswith("altLabel")})
-    aliases = sorted({(r["text"], r.get("lang") or "") for r in names if r["p"].endswith("altLabel")})
-    claims = claims_where(store, "{ ?c cakg:subject ?e } UNION { ?c cakg:object ?e }", {"e": iri})
+    tables = claim_tables(store)
+    claims = [tables.claims[cid] for cid in tables.by_entity.get(entity_id, ())]
     relations = relation_types(store)
     groups: dict[tuple[str, str], dict] = {}
     for c in claims:
@@ -237,18 +261,13 @@ def entity_profile(store: GraphStore, entity_id: str) -> dict | None:
             groups[key] = {"relation": c["relation"], "direction": direction, "title": title,
                            "category": meta.get("category", ""), "claims": []}
         groups[key]["claims"].append(c)
-    mentions = _select(store, """
-        SELECT DISTINCT ?claim WHERE { { ?c cakg:claimedBy ?e } UNION { ?c cakg:reportedBy ?e } UNION { ?c cakg:scope ?e }
-                                       ?c cakg:id ?claim } ORDER BY ?claim""", {"e": iri})
     ordered = sorted(groups.values(), key=lambda g: (g["direction"] != "out", g["category"], g["title"]))
     return {
-        **brief,
-        "labels": [{"text": t, "lang": lang} for t, lang in labels],
-        "aliases": [{"text": t, "lang": lang} for t, lang in aliases],
+        **entity,
         "claim_count": len(claims),
         "disputed_count": sum(1 for c in claims if c["disputed"]),
         "relations": ordered,
-        "mentioned_in_claims": [r["claim"] for r in mentions],
+        "mentioned_in_claims": sorted(tables.mentions.get(entity_id, ())),
     }
 
 
@@ -257,15 +276,10 @@ def list_entities(store: GraphStore, kind: str | None = None) -> list[dict]:
     cache = _cache(store)
     key = ("entities", kind)
     if key not in cache:
-        rows = store.select("""
-            SELECT ?id ?label ?kind (SAMPLE(?st) AS ?subtype) (COUNT(DISTINCT ?c) AS ?claims) WHERE {
-              ?e cakg:id ?id ; rdfs:label ?label ; a ?cls . ?cls cakg:kindName ?kind . FILTER(?kind != "source")
-              OPTIONAL { ?e cakg:subtype ?st }
-              OPTIONAL { { ?c cakg:subject ?e } UNION { ?c cakg:object ?e } }
-            } GROUP BY ?id ?label ?kind ORDER BY LCASE(?label)""")
-        cache[key] = [{"id": r["id"], "iri": entity_iri(r["id"]), "kind": r["kind"], "subtype": r.get("subtype"),
-                       "label": r["label"], "claims": r.get("claims", 0)}
-                      for r in rows if kind is None or r["kind"] == kind]
+        tables = claim_tables(store)
+        cache[key] = [{"id": e["id"], "iri": e["iri"], "kind": e["kind"], "subtype": e["subtype"], "label": e["label"],
+                       "claims": len(tables.by_entity.get(e["id"], ()))}
+                      for e in _entity_table(store).values() if kind is None or e["kind"] == kind]
     return cache[key]
 
 
@@ -280,15 +294,16 @@ class _Named:
 def _search_index(store: GraphStore) -> list[_Named]:
     cache = _cache(store)
     if "search" not in cache:
-        by_id = {e["id"]: _Named(e) for e in list_entities(store)}
-        rows = store.select("""
-            SELECT ?id ?name ?alt WHERE {
-              ?e cakg:id ?id . { ?e rdfs:label ?name BIND(false AS ?alt) } UNION { ?e skos:altLabel ?name BIND(true AS ?alt) } }""")
-        for r in rows:
-            named = by_id.get(r["id"])
-            if named is not None:
-                named.names.append((r["name"], fold(r["name"]), not r["alt"]))
-        cache["search"] = list(by_id.values())
+        table = _entity_table(store)
+        index = []
+        for e in list_entities(store):
+            named = _Named(e)
+            for n in table[e["id"]]["labels"]:
+                named.names.append((n["text"], fold(n["text"]), True))
+            for n in table[e["id"]]["aliases"]:
+                named.names.append((n["text"], fold(n["text"]), False))
+            index.append(named)
+        cache["search"] = index
     return cache["search"]
 
 
@@ -487,10 +502,55 @@ def _time_key(c: dict) -> str:
     return str(c.get("start") or c.get("as_of") or c.get("end") or "")
 
 
+@dataclass
+class ClaimTables:
+    """Every claim of a store (as :func:`claims_where` gives them) and indexes over them."""
+
+    claims: dict[str, dict] = field(default_factory=dict)            # claim id -> claim
+    by_entity: dict[str, list[str]] = field(default_factory=dict)    # entity id -> claim ids (subject or object)
+    by_relation: dict[str, list[str]] = field(default_factory=dict)  # relation name -> claim ids
+    by_source: dict[str, list[str]] = field(default_factory=dict)    # source id -> claim ids citing it
+    mentions: dict[str, set[str]] = field(default_factory=dict)      # entity id -> claims naming it otherwise
+
+
+def claim_tables(store: GraphStore) -> ClaimTables:
+    """All claims, read once per store and kept (the API's store is read-only), with indexes.
+
+    Building reads the whole graph's claims (a fraction of a second for the curated graph); the
+    app does it at start-up in the background (:func:`warm`). Claims are shared: do not modify.
+    """
+    cache = _cache(store)
+    tables = cache.get("claim_tables")
+    if tables is not None:
+        return tables
+    with cache.setdefault("lock", threading.Lock()):
+        if "claim_tables" in cache:
+            return cache["claim_tables"]
+        tables = ClaimTables()
+        for c in claims_where(store, "?c a cakg:Claim ."):
+            tables.claims[c["id"]] = c
+            tables.by_relation.setdefault(c["relation"], []).append(c["id"])
+            ends = {c["subject"]["id"]} | ({c["object"]["id"]} if c["object"] else set())
+            for e in ends:
+                tables.by_entity.setdefault(e, []).append(c["id"])
+            for src in dict.fromkeys(x["document"] for x in c["sources"]):
+                tables.by_source.setdefault(src, []).append(c["id"])
+            for e in {c["claimed_by"], c["reported_by"], *c["scope"]} - {None}:
+                tables.mentions.setdefault(e, set()).add(c["id"])
+        cache["claim_tables"] = tables
+    return tables
+
+
+def warm(store: GraphStore) -> None:
+    """Build the per-store tables (entities, claims, search index) now rather than on first use."""
+    relation_types(store)
+    claim_tables(store)
+    _search_index(store)
+
+
 def claim(store: GraphStore, claim_id: str) -> dict | None:
     """One claim by id (see :func:`claims_where` for its fields), or ``None``."""
-    found = claims_where(store, "?c cakg:id ?cid .", {"cid": claim_id})
-    return found[0] if found else None
+    return claim_tables(store).claims.get(claim_id)
 
 
 # ---------------------------------------------------------------------------- time
@@ -537,12 +597,6 @@ def claim_holds(claim: dict, period: Period) -> bool:
     return True
 
 
-def _relation_filter(relations: list[str] | None) -> str:
-    if not relations:
-        return ""
-    return "VALUES ?rel { " + " ".join(_iri(str(CAKG[r])) for r in relations) + " } ?c cakg:relation ?rel ."
-
-
 def affiliations(store: GraphStore, entity_id: str, *, at: str | None = None, start: str | None = None,
                  end: str | None = None, relations: list[str] | None = None, figures: bool = False) -> list[dict] | None:
     """A group's (or any entity's) relations to other entities as they stood at ``at`` (a year,
@@ -563,11 +617,12 @@ def affiliations(store: GraphStore, entity_id: str, *, at: str | None = None, st
     if entity_brief(store, entity_id) is None:
         return None
     period = Period.at(at) if at else Period.between(start, end)
-    pattern = "{ ?c cakg:subject ?e } UNION { ?c cakg:object ?e } " + _relation_filter(relations)
+    tables = claim_tables(store)
+    wanted = set(relations) if relations else None
     meta = relation_types(store)
     out = []
-    for c in claims_where(store, pattern, {"e": entity_iri(entity_id)}):
-        if c["quantity"] and not figures:
+    for c in (tables.claims[cid] for cid in tables.by_entity.get(entity_id, ())):
+        if (wanted is not None and c["relation"] not in wanted) or (c["quantity"] and not figures):
             continue
         if not claim_holds(c, period):
             continue
@@ -589,16 +644,21 @@ def relations_at(store: GraphStore, relations: list[str] | None = None, *, at: s
     4
     """
     period = Period.at(at) if at else Period.between(start, end)
-    pattern = _relation_filter(relations) or "?c a cakg:Claim ."
-    return [c for c in claims_where(store, pattern)
-            if (figures or not c["quantity"]) and claim_holds(c, period)]
+    tables = claim_tables(store)
+    if relations:
+        ids = [cid for r in relations for cid in tables.by_relation.get(r, ())]
+    else:
+        ids = list(tables.claims)
+    chosen = [tables.claims[cid] for cid in ids]
+    chosen = [c for c in chosen if (figures or not c["quantity"]) and claim_holds(c, period)]
+    return sorted(chosen, key=lambda c: (c["relation"], _time_key(c), c["id"]))
 
 
 # ---------------------------------------------------------------------------- disputes and sources
 
 def disputes(store: GraphStore) -> list[dict]:
     """Each pair of contradicting claims once: ``{"a": claim, "b": claim}`` with complete claims."""
-    claims = {c["id"]: c for c in claims_where(store, "?c cakg:disputes ?other .")}
+    claims = {cid: c for cid, c in claim_tables(store).claims.items() if c["disputed_by"]}
     pairs, seen = [], set()
     for cid in sorted(claims):
         for other in claims[cid]["disputed_by"]:
@@ -612,6 +672,9 @@ def disputes(store: GraphStore) -> list[dict]:
 
 def list_sources(store: GraphStore) -> list[dict]:
     """Every source document with its bibliographic identity and the number of claims citing it."""
+    cache = _cache(store)
+    if "sources" in cache:
+        return cache["sources"]
     rows = store.select("""
         SELECT ?id ?title ?author ?publisher ?date ?file ?circa ?note (COUNT(DISTINCT ?c) AS ?claims) WHERE {
           ?d a cakg:SourceDocument ; cakg:id ?id .
@@ -629,6 +692,7 @@ def list_sources(store: GraphStore) -> list[dict]:
                     "publisher": r.get("publisher"), "date": None if r.get("date") is None else str(r["date"]),
                     "file": r.get("file"), "circa": bool(r.get("circa", False)), "note": r.get("note"),
                     "claims": r.get("claims", 0)})
+    cache["sources"] = out
     return out
 
 
@@ -637,7 +701,9 @@ def source_detail(store: GraphStore, source_id: str) -> dict | None:
     found = [s for s in list_sources(store) if s["id"] == source_id]
     if not found:
         return None
-    claims = claims_where(store, "?c cakg:citation/cakg:document ?d .", {"d": str(SOURCE[source_id])})
+    tables = claim_tables(store)
+    claims = sorted((tables.claims[cid] for cid in tables.by_source.get(source_id, ())),
+                    key=lambda c: (c["relation"], _time_key(c), c["id"]))
     return {**found[0], "cited_by": claims}
 
 

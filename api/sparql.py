@@ -1,0 +1,309 @@
+"""``/sparql``: a read-only, guarded SPARQL 1.1 Protocol endpoint, and its HTML query page.
+
+Protocol (https://www.w3.org/TR/sparql11-protocol/), queries only:
+
+* ``GET /sparql?query=...``; ``POST`` with ``application/x-www-form-urlencoded`` (``query=...``);
+  ``POST`` with ``application/sparql-query`` (the query is the body);
+* SELECT/ASK answer in SPARQL JSON (default), XML, CSV or TSV by ``Accept``; CONSTRUCT/DESCRIBE in
+  Turtle (default), N-Triples, JSON-LD or RDF/XML; 406 when nothing fits ``Accept``;
+* ``GET /sparql`` without a query: the SPARQL service description (Turtle, JSON-LD ...), or the
+  query page for a browser.
+
+Guards (each answers with a JSON error body): updates are refused (400 in a query, 403 through
+``update=`` or ``application/sparql-update``); ``SERVICE`` and ``FROM``/``FROM NAMED`` are refused
+(400), as are ``default-graph-uri``/``named-graph-uri``; a query longer than the configured size
+gets 413; a syntax error gets 400 with the parser's message, line and column; a wrong body type
+gets 415; a query running past the time limit is stopped, its worker process killed, and the
+answer is 503; results beyond the row cap are cut and the response says so (header
+``X-SPARQL-Truncated: true``, and ``"cakg": {"truncated": true}`` in JSON). Evaluation happens in
+worker processes (:mod:`api.sparql_worker`), at most ``sparql_concurrency`` at once, off the event
+loop, so a long query never blocks short ones or the rest of the API.
+
+The standard prefixes (cakg:, id:, claim:, source:, rdfs:, skos:, org:, prov:, xsd: ...) are
+predefined. Example::
+
+    curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT ?g WHERE { ?g cakg:protectedBy id:taliban }' \\
+         http://127.0.0.1:8000/sparql
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import parse_qs
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from graph.config import PREFIXES
+from graph.store import GraphStore, OxigraphStore
+
+from .deps import ApiError, Settings, negotiate
+from .sparql_worker import GRAPH_FORMATS, RESULT_FORMATS, PoolBusy, QueryTimeout, SparqlPool
+
+router = APIRouter()
+templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+
+RESULT_OFFERS = list(RESULT_FORMATS)
+GRAPH_OFFERS = list(GRAPH_FORMATS)
+DESCRIPTION_OFFERS = ["text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml"]
+
+# The questions analysts ask, as example queries (shown on the query page; used by the benchmark).
+EXAMPLES: list[dict[str, str]] = [
+    {"name": "Who protects whom in 2021", "query": """\
+SELECT ?protector ?protectorLabel ?group ?groupLabel ?asOf ?from ?until WHERE {
+  ?c a cakg:Claim ; cakg:relation cakg:protectedBy ; cakg:subject ?group ; cakg:object ?protector .
+  ?group rdfs:label ?groupLabel . ?protector rdfs:label ?protectorLabel .
+  OPTIONAL { ?c cakg:validFrom ?from } OPTIONAL { ?c cakg:validUntil ?until } OPTIONAL { ?c cakg:asOf ?asOf }
+  FILTER(IF(BOUND(?from) || BOUND(?until),
+            (!BOUND(?from) || ?from <= "2021-12-31"^^xsd:date) && (!BOUND(?until) || ?until >= "2021-01-01"^^xsd:date),
+            STRSTARTS(STR(?asOf), "2021")))
+} ORDER BY ?protectorLabel ?groupLabel"""},
+    {"name": "Who leads each group (current claims)", "query": """\
+SELECT ?group ?groupLabel ?leader ?leaderLabel ?from ?asOf WHERE {
+  ?c a cakg:Claim ; cakg:relation cakg:leaderOf ; cakg:subject ?leader ; cakg:object ?group ; cakg:current true .
+  ?group a cakg:MilitantGroup ; rdfs:label ?groupLabel . ?leader rdfs:label ?leaderLabel .
+  FILTER NOT EXISTS { ?c cakg:qualifier "former" }
+  OPTIONAL { ?c cakg:start ?from } OPTIONAL { ?c cakg:asOf ?asOf }
+} ORDER BY ?groupLabel ?leaderLabel"""},
+    {"name": "Which groups sit inside HTS", "query": """\
+SELECT ?group ?groupLabel ?relation WHERE {
+  VALUES ?relation { cakg:memberOfCoalition cakg:factionOf }
+  ?group ?relation id:hts ; rdfs:label ?groupLabel .
+} ORDER BY ?groupLabel"""},
+    {"name": "Each group's relations counted by type (whole graph)", "query": """\
+SELECT ?group ?groupLabel ?relation (COUNT(?c) AS ?claims) WHERE {
+  ?c a cakg:Claim ; cakg:relation ?relation .
+  { ?c cakg:subject ?group } UNION { ?c cakg:object ?group }
+  ?group a cakg:MilitantGroup ; rdfs:label ?groupLabel .
+} GROUP BY ?group ?groupLabel ?relation ORDER BY DESC(?claims) ?groupLabel"""},
+    {"name": "Disputed claims with their sources", "query": """\
+SELECT ?claim ?other ?document ?locator WHERE {
+  ?c cakg:disputes ?o ; cakg:id ?claim ; cakg:citation ?cit . ?o cakg:id ?other .
+  ?cit cakg:document/cakg:id ?document ; cakg:locator ?locator .
+} ORDER BY ?claim"""},
+    {"name": "Everything about one entity (DESCRIBE)", "query": "DESCRIBE id:imu"},
+]
+
+_POOL_LOCK = threading.Lock()
+
+
+# ---------------------------------------------------------------------------- the pool per app
+
+def pool_source(store: GraphStore) -> tuple[str, object]:
+    """What a worker process needs to open the same data: a store path or an N-Quads copy."""
+    if isinstance(store, OxigraphStore) and store.path is not None:
+        return ("path", str(store.path))
+    if isinstance(store, OxigraphStore):
+        return ("data", store.native.dump(format=ox.RdfFormat.N_QUADS))
+    return ("data", store.export("ntriples"))
+
+
+class SparqlRuntime:
+    """The worker pool and the threads that wait on it, created on first use by an app."""
+
+    def __init__(self, store: GraphStore, settings: Settings):
+        self.pool = SparqlPool(pool_source(store), size=settings.sparql_concurrency)
+        self.executor = ThreadPoolExecutor(max_workers=max(4, settings.sparql_concurrency * 8),
+                                           thread_name_prefix="cakg-sparql")
+
+    def close(self) -> None:
+        self.pool.close()
+        self.executor.shutdown(wait=False, cancel_futures=True)
+
+
+def runtime(app) -> SparqlRuntime:
+    rt = getattr(app.state, "sparql_runtime", None)
+    if rt is None:
+        with _POOL_LOCK:
+            rt = getattr(app.state, "sparql_runtime", None)
+            if rt is None:
+                rt = SparqlRuntime(app.state.store, app.state.settings)
+                app.state.sparql_runtime = rt
+    return rt
+
+
+def close_runtime(app) -> None:
+    rt = getattr(app.state, "sparql_runtime", None)
+    if rt is not None:
+        rt.close()
+        app.state.sparql_runtime = None
+
+
+# ---------------------------------------------------------------------------- request reading
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise _too_long(limit)
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise _too_long(limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _too_long(limit: int) -> ApiError:
+    return ApiError(413, "query_too_long", f"the request body is over {limit} bytes")
+
+
+def _one(params: dict[str, list[str]], name: str) -> str | None:
+    values = params.get(name, [])
+    if len(values) > 1:
+        raise ApiError(400, "bad_request", f"give exactly one '{name}' parameter (got {len(values)})", parameter=name)
+    return values[0] if values else None
+
+
+def _refuse_dataset(params: dict[str, list[str]]) -> None:
+    for name in ("default-graph-uri", "named-graph-uri"):
+        if params.get(name):
+            raise ApiError(400, "dataset_refused", f"'{name}' is refused: queries run over this endpoint's one "
+                           "default graph", parameter=name)
+
+
+async def _query_from_request(request: Request, settings: Settings) -> str | None:
+    params: dict[str, list[str]] = {}
+    for key, value in request.query_params.multi_items():
+        params.setdefault(key, []).append(value)
+    if request.method == "POST":
+        ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        byte_limit = settings.sparql_max_query_length * 4 + 4096
+        if ctype == "application/sparql-update":
+            raise ApiError(403, "update_refused", "this endpoint is read-only: SPARQL updates are refused")
+        if ctype == "application/x-www-form-urlencoded":
+            raw = await _read_body(request, byte_limit * 3)
+            try:
+                form = parse_qs(raw.decode("utf-8"), keep_blank_values=True, strict_parsing=False)
+            except UnicodeDecodeError:
+                raise ApiError(400, "bad_request", "the form body is not UTF-8") from None
+            if "update" in form:
+                raise ApiError(403, "update_refused", "this endpoint is read-only: SPARQL updates are refused",
+                               parameter="update")
+            for key, values in form.items():
+                params.setdefault(key, []).extend(values)
+        elif ctype == "application/sparql-query":
+            raw = await _read_body(request, byte_limit)
+            try:
+                params.setdefault("query", []).append(raw.decode("utf-8"))
+            except UnicodeDecodeError:
+                raise ApiError(400, "bad_request", "the query is not UTF-8") from None
+        else:
+            raise ApiError(415, "unsupported_media_type", f"POST a query as application/x-www-form-urlencoded "
+                           f"(query=...) or application/sparql-query, not {ctype or 'no content type'!r}")
+    if "update" in params:
+        raise ApiError(403, "update_refused", "this endpoint is read-only: SPARQL updates are refused",
+                       parameter="update")
+    _refuse_dataset(params)
+    return _one(params, "query")
+
+
+# ---------------------------------------------------------------------------- service description
+
+def service_description(request: Request, settings: Settings) -> str:
+    endpoint = str(request.url.replace(query=""))
+    formats = ["SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+               "Turtle", "N-Triples", "JSON-LD", "RDF_XML"]
+    return f"""@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix cakg: <{PREFIXES['cakg']}> .
+<{endpoint}> a sd:Service ;
+  sd:endpoint <{endpoint}> ;
+  sd:supportedLanguage sd:SPARQL11Query ;
+  {' '.join(f'sd:resultFormat <http://www.w3.org/ns/formats/{f}> ;' for f in formats)}
+  sd:defaultDataset [ a sd:Dataset ; sd:defaultGraph [ a sd:Graph ; dcterms:title "cakg: Central Asian militancy knowledge graph" ] ] ;
+  rdfs:comment "Read-only SPARQL 1.1 query endpoint. Refused: updates, SERVICE, FROM/FROM NAMED. Limits: query of at most {settings.sparql_max_query_length} characters, {settings.sparql_timeout:g} s per query, {settings.sparql_row_cap} rows per result, {settings.sparql_concurrency} queries at once. Predefined prefixes: {', '.join(PREFIXES)}." .
+"""
+
+
+def _description_response(request: Request, settings: Settings, media: str) -> Response:
+    ttl = service_description(request, settings)
+    if media == "text/turtle":
+        return Response(ttl, media_type="text/turtle", headers={"Vary": "Accept"})
+    fmt = {"application/ld+json": ox.RdfFormat.JSON_LD, "application/n-triples": ox.RdfFormat.N_TRIPLES,
+           "application/rdf+xml": ox.RdfFormat.RDF_XML}[media]
+    body = ox.serialize(ox.parse(ttl.encode(), format=ox.RdfFormat.TURTLE), format=fmt)
+    return Response(body, media_type=media, headers={"Vary": "Accept"})
+
+
+def _page(request: Request, settings: Settings, query: str | None) -> HTMLResponse:
+    return templates.TemplateResponse(request, "sparql.html", {
+        "examples": EXAMPLES, "query": query or EXAMPLES[0]["query"], "autorun": bool(query),
+        "settings": settings, "prefixes": PREFIXES,
+    })
+
+
+# ---------------------------------------------------------------------------- the endpoint
+
+SPARQL_RESPONSES = {
+    200: {"description": "Query results (SPARQL JSON/XML/CSV/TSV) or an RDF graph (Turtle, N-Triples, JSON-LD, "
+                         "RDF/XML); without a query, the service description or the HTML query page",
+          "content": {m: {} for m in [*RESULT_OFFERS, *GRAPH_OFFERS, "text/html"]}},
+    400: {"description": "Syntax error (with line and column), update, SERVICE or FROM refused"},
+    403: {"description": "An update sent through update= or application/sparql-update"},
+    406: {"description": "No result format fits Accept"},
+    413: {"description": "Query longer than the configured maximum"},
+    415: {"description": "POST body type other than form or application/sparql-query"},
+    503: {"description": "The query ran past the time limit and was stopped, or the endpoint is busy"},
+}
+
+
+@router.api_route("/sparql", methods=["GET", "POST"], tags=["sparql"], responses=SPARQL_RESPONSES,
+                  summary="SPARQL 1.1 query endpoint (read-only, guarded)")
+async def sparql(request: Request) -> Response:
+    """Run a SPARQL 1.1 query (GET ``?query=``, POST form, POST ``application/sparql-query``)."""
+    settings: Settings = request.app.state.settings
+    query = await _query_from_request(request, settings)
+    accept = request.headers.get("accept")
+    if query is None or query.strip() == "":
+        if query is not None and request.method == "POST":
+            raise ApiError(400, "bad_request", "the query is empty", parameter="query")
+        media = negotiate(accept, ["text/turtle", "text/html", *DESCRIPTION_OFFERS[1:]])
+        if media == "text/html":
+            return _page(request, settings, None)
+        if media is None:
+            raise ApiError(406, "not_acceptable", f"the service description is available as {', '.join(DESCRIPTION_OFFERS)}")
+        return _description_response(request, settings, media)
+    if len(query) > settings.sparql_max_query_length:
+        raise ApiError(413, "query_too_long", f"the query has {len(query)} characters; the limit is "
+                       f"{settings.sparql_max_query_length}", parameter="query")
+    if request.method == "GET" and negotiate(accept, ["application/sparql-results+json", "text/html"]) == "text/html" \
+            and "text/html" in (accept or ""):
+        return _page(request, settings, query)  # a browser following a link: show the page, which runs it
+    result_media = negotiate(accept, RESULT_OFFERS, default="application/sparql-results+json")
+    graph_media = negotiate(accept, GRAPH_OFFERS, default="text/turtle")
+    if result_media is None and graph_media is None:
+        raise ApiError(406, "not_acceptable", f"no result format fits Accept {accept!r}; available: "
+                       f"{', '.join(RESULT_OFFERS + GRAPH_OFFERS)}")
+    job = {"query": query, "result_media": result_media, "graph_media": graph_media,
+           "row_cap": settings.sparql_row_cap}
+    rt = runtime(request.app)
+    loop = asyncio.get_running_loop()
+    future = loop.run_in_executor(rt.executor, rt.pool.run, job, settings.sparql_timeout)
+    try:
+        result = await asyncio.wait_for(future, timeout=2 * settings.sparql_timeout + 120)
+    except QueryTimeout:
+        raise ApiError(503, "timeout", f"the query ran for more than {settings.sparql_timeout:g} s and was "
+                       "stopped; narrow it (LIMIT, more specific patterns) and try again",
+                       headers={"Retry-After": "1"}) from None
+    except (PoolBusy, asyncio.TimeoutError):
+        raise ApiError(503, "busy", "all query workers stayed busy; try again shortly",
+                       headers={"Retry-After": "2"}) from None
+    if result["status"] != 200:
+        status = result.pop("status")
+        result.pop("seconds", None)
+        return JSONResponse(result, status_code=status)
+    headers = {"Vary": "Accept", "X-SPARQL-Rows": str(result["rows"])}
+    if result["truncated"]:
+        headers["X-SPARQL-Truncated"] = "true"
+        headers["X-SPARQL-Row-Cap"] = str(settings.sparql_row_cap)
+    media = result["media"]
+    if media.startswith("text/"):
+        media += "; charset=utf-8"
+    return Response(result["body"], media_type=media, headers=headers)

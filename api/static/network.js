@@ -1,0 +1,178 @@
+/* Draws the network views of cakg with vis-network (served from this server).
+ *
+ * Each element with a data-network attribute names a <script type="application/json"> block
+ * holding {nodes, edges, options, meta} (built with pyvis on the server). Names and tooltips are
+ * put into the canvas or into text nodes, never parsed as HTML. On the network page the controls
+ * (time slider, kinds, relation types, depth) fetch /views/network.json with the new filters,
+ * redraw, and keep the filters in the URL.
+ *
+ * For tests and benchmarks: window.cakg.views[containerId] = {network, nodes, edges, meta,
+ * version}; the container's data-drawn attribute is set to the data version once it is drawn.
+ */
+(function () {
+  "use strict";
+  var cakg = (window.cakg = window.cakg || { views: {} });
+
+  function textTip(text) {
+    var div = document.createElement("div");
+    div.className = "tip";
+    div.textContent = String(text); // plain text: never HTML
+    return div;
+  }
+
+  function prepare(items) {
+    return items.map(function (item) {
+      var copy = Object.assign({}, item);
+      if (typeof copy.title === "string") copy.title = textTip(copy.title);
+      return copy;
+    });
+  }
+
+  function profileUrl(id) {
+    return "/entities/" + encodeURIComponent(id);
+  }
+
+  function draw(container, data) {
+    var view = cakg.views[container.id];
+    var nodes = new vis.DataSet(prepare(data.nodes));
+    var edges = new vis.DataSet(prepare(data.edges));
+    var version = view ? view.version + 1 : 1;
+    container.dataset.version = String(version);
+    if (!view) {
+      var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
+      view = cakg.views[container.id] = { network: network, version: version };
+      network.on("click", function (params) {
+        if (params.nodes && params.nodes.length) window.location.href = profileUrl(params.nodes[0]);
+      });
+      network.on("hoverNode", function () { container.style.cursor = "pointer"; });
+      network.on("blurNode", function () { container.style.cursor = "default"; });
+      network.on("afterDrawing", function () {
+        if (container.dataset.drawn !== String(view.version)) {
+          container.dataset.drawn = String(view.version);
+          if (!cakg.firstDrawnAt) cakg.firstDrawnAt = performance.now();
+        }
+      });
+    } else {
+      view.version = version;
+      view.network.setOptions(data.options);
+      view.network.setData({ nodes: nodes, edges: edges });
+    }
+    view.nodes = nodes;
+    view.edges = edges;
+    view.meta = data.meta;
+    return view;
+  }
+
+  function readData(container) {
+    var block = document.getElementById(container.dataset.network);
+    return JSON.parse(block.textContent);
+  }
+
+  /* ------------------------------------------------------------------ controls (network page) */
+
+  function checkedValues(selector) {
+    var all = document.querySelectorAll(selector);
+    var on = Array.prototype.filter.call(all, function (b) { return b.checked; })
+      .map(function (b) { return b.value; });
+    return on.length === all.length ? null : on; // null: every one ticked, no filter
+  }
+
+  function currentQuery(form) {
+    var params = new URLSearchParams();
+    var focus = form.querySelector("input[name=focus]");
+    if (focus) {
+      params.set("focus", focus.value);
+      var depth = form.querySelector("#depth");
+      params.set("depth", depth ? depth.value : "1");
+    }
+    var allDates = form.querySelector("#all-dates");
+    var year = form.querySelector("#year");
+    if (year && allDates && !allDates.checked) params.set("at", year.value);
+    var types = checkedValues("input.rtype");
+    if (types !== null) params.set("types", types.join(","));
+    var kinds = checkedValues("input.kind");
+    if (kinds !== null) params.set("kinds", kinds.join(","));
+    return params.toString();
+  }
+
+  function setStatus(text) {
+    var status = document.getElementById("status");
+    if (status) status.textContent = text;
+  }
+
+  function wireControls(container, form) {
+    var pending = null;
+    var requestNo = 0;
+
+    function refresh() {
+      var query = currentQuery(form);
+      var url = "/views/network" + (query ? "?" + query : "");
+      window.history.replaceState(null, "", url);
+      var jsonLink = document.getElementById("json-link");
+      if (jsonLink) jsonLink.setAttribute("href", "/views/network.json" + (query ? "?" + query : ""));
+      var mine = ++requestNo;
+      container.dataset.loading = "1";
+      fetch("/views/network.json" + (query ? "?" + query : ""), { headers: { Accept: "application/json" } })
+        .then(function (r) {
+          return r.json().then(function (body) { return { ok: r.ok, body: body }; });
+        })
+        .then(function (res) {
+          if (mine !== requestNo) return; // a newer request is on its way
+          delete container.dataset.loading;
+          if (!res.ok) { setStatus("Error: " + (res.body.message || "could not load the view")); return; }
+          draw(container, res.body);
+          var m = res.body.meta;
+          setStatus(m.node_count + " entities, " + m.edge_count + " relations" +
+                    (m.filters.at ? " at " + m.filters.at : "") +
+                    (m.physics ? "" : " (large view: fixed layout, physics off)"));
+        })
+        .catch(function (err) { delete container.dataset.loading; setStatus("Error: " + err); });
+    }
+
+    function soon() {
+      if (pending) clearTimeout(pending);
+      pending = setTimeout(function () { pending = null; refresh(); }, 120);
+    }
+
+    var year = form.querySelector("#year");
+    var allDates = form.querySelector("#all-dates");
+    var label = form.querySelector("#year-label");
+    if (year) {
+      year.addEventListener("input", function () {
+        if (allDates) allDates.checked = false;
+        if (label) label.textContent = year.value;
+        soon();
+      });
+    }
+    if (allDates) {
+      allDates.addEventListener("change", function () {
+        if (label) label.textContent = allDates.checked ? "all dates" : year.value;
+        soon();
+      });
+    }
+    form.querySelectorAll("input.rtype, input.kind, #depth").forEach(function (input) {
+      input.addEventListener("change", soon);
+    });
+    [["types-all", true], ["types-none", false]].forEach(function (pair) {
+      var button = document.getElementById(pair[0]);
+      if (!button) return;
+      button.addEventListener("click", function () {
+        form.querySelectorAll("input.rtype").forEach(function (b) { b.checked = pair[1]; });
+        soon();
+      });
+    });
+    form.addEventListener("submit", function (e) { e.preventDefault(); refresh(); });
+  }
+
+  function init() {
+    document.querySelectorAll("[data-network]").forEach(function (container) {
+      draw(container, readData(container));
+    });
+    var form = document.getElementById("controls");
+    var main = document.getElementById("network");
+    if (form && main) wireControls(main, form);
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();

@@ -1,0 +1,93 @@
+"""Typed JSON forms of the browser pages (so that ``/docs`` documents them)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from .models import EntityProfile
+
+
+class NetworkFilters(BaseModel):
+    focus: str | None = Field(None, description="Entity at the centre of an ego network", examples=["imu"])
+    depth: int | None = Field(None, description="Steps from the focus (with focus only)", examples=[1])
+    at: str | None = Field(None, description="The date the graph is shown at (YYYY or YYYY-MM)", examples=["2015"])
+    types: list[str] | None = Field(None, description="Relation types shown (null: all)", examples=[["leaderOf"]])
+    kinds: list[str] | None = Field(None, description="Entity kinds shown (null: all)", examples=[["group", "person"]])
+
+
+class RelationTypeOption(BaseModel):
+    name: str = Field(examples=["leaderOf"])
+    label: str = Field(examples=["leader of"])
+    category: str = Field(examples=["person-group"])
+    color: str = Field(examples=["#1f77b4"])
+    symmetric: bool
+    shown: bool = Field(description="Whether edges of this type are in the view")
+
+
+class KindOption(BaseModel):
+    name: str = Field(examples=["group"])
+    label: str = Field(examples=["militant group"])
+    color: str = Field(examples=["#d62728"])
+    shape: str = Field(examples=["dot"])
+    shown: bool
+
+
+class CategoryColour(BaseModel):
+    name: str = Field(examples=["group-group"])
+    color: str = Field(examples=["#d62728"])
+
+
+class Years(BaseModel):
+    first: int = Field(examples=[2009])
+    last: int = Field(examples=[2022])
+
+
+class NetworkMeta(BaseModel):
+    node_count: int = Field(description="Nodes (entities) in the view", examples=[30])
+    edge_count: int = Field(description="Edges drawn (claims with the same ends and relation are one edge)", examples=[35])
+    claim_count: int = Field(description="Claims behind the edges", examples=[37])
+    physics: bool = Field(description="Whether vis-network's physics runs (off above a node count)")
+    filters: NetworkFilters
+    query: str = Field(description="The filters as a URL query string", examples=["at=2015&kinds=group"])
+    years: Years | None = Field(None, description="Years named by the data (the time slider's range)")
+    relation_types: list[RelationTypeOption]
+    kinds: list[KindOption]
+    categories: list[CategoryColour]
+
+
+class NetworkView(BaseModel):
+    """What the network page draws: vis-network nodes, edges and options (built with pyvis)."""
+
+    nodes: list[dict[str, Any]] = Field(description="vis-network nodes: id, label, kind, shape, color, size, x, y, title")
+    edges: list[dict[str, Any]] = Field(description="vis-network edges: id, from, to, relation, category, color, "
+                                                    "arrows, dashes (disputed), claims, title")
+    options: dict[str, Any] = Field(description="vis-network options")
+    meta: NetworkMeta
+
+
+class NamedGroup(BaseModel):
+    acronym: str = Field(examples=["IMU"])
+    id: str | None = Field(None, examples=["imu"])
+    label: str | None = Field(None, examples=["Islamic Movement of Uzbekistan"])
+    summary: str = Field(description="One line generated from the group's claims")
+    claims: int = 0
+
+
+class IndexStats(BaseModel):
+    entities: int
+    claims: int
+    sources: int
+    disputed_claims: int
+    entities_by_kind: dict[str, int]
+
+
+class IndexPage(BaseModel):
+    groups: list[NamedGroup]
+    stats: IndexStats
+    links: dict[str, str]
+
+
+class ProfilePage(EntityProfile):
+    links: dict[str, str] = Field(description="This page as JSON, the API form, the ego network")

@@ -1,0 +1,489 @@
+"""Network views: the graph (or part of it) as pyvis nodes, edges and options, ready for vis-network.
+
+The projection, the time snapshot and the kind/relation filters come from :mod:`graph.network`
+(one edge per claim). This module turns a filtered projection into what the browser draws:
+
+* parallel claims with the same ends and relation are merged into one edge whose tooltip lists
+  every claim (its dates and sources); an edge is dashed when any of its claims is disputed;
+* node colour and shape by entity kind, size by degree in the view; edge colour by relation
+  category, an arrow for directed relations, none for symmetric ones;
+* positions from a layout computed once per store for the whole graph (so a view keeps its shape
+  while the time slider moves), or for the subgraph of an ego view; physics (vis-network's
+  force simulation) only below :data:`PHYSICS_MAX_NODES` nodes.
+
+Nothing here produces HTML: labels and tooltips are plain strings that the page's script puts
+into the canvas or into text nodes, so no entity name can inject markup.
+
+>>> from graph.testing import fixture_store
+>>> view = build_view(fixture_store(), NetworkQuery(focus="imu", depth=1))
+>>> sorted(n["id"] for n in view["nodes"])[:3]
+['faryab', 'imu', 'imu-uzbek-faction']
+>>> view["meta"]["physics"]
+True
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import threading
+import weakref
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from graph import network as gn
+from graph.dates import parse_date
+from graph.queries import entity_brief, entity_kinds, relation_types
+from graph.store import GraphStore
+
+from .deps import ApiError, bad_parameter
+
+#: above this many nodes the view is drawn at precomputed positions with physics off
+PHYSICS_MAX_NODES = 500
+#: above this many nodes a layout is computed with igraph's grid Fruchterman-Reingold (C) instead
+#: of networkx's spring layout (pure Python/numpy: ~13 s for 10 iterations on 5,000 nodes)
+NX_LAYOUT_MAX_NODES = 400
+MAX_DEPTH = 4
+
+# colour and shape per entity kind (the legend reads this)
+KIND_STYLE: dict[str, dict[str, str]] = {
+    "group": {"color": "#d62728", "shape": "dot"},
+    "person": {"color": "#1f77b4", "shape": "diamond"},
+    "state": {"color": "#2ca02c", "shape": "square"},
+    "territory": {"color": "#8c9a2c", "shape": "triangle"},
+    "body": {"color": "#9467bd", "shape": "hexagon"},
+    "agency": {"color": "#ff7f0e", "shape": "star"},
+    "organisation": {"color": "#17becf", "shape": "triangleDown"},
+    "event": {"color": "#7f7f7f", "shape": "dot"},
+}
+DEFAULT_KIND_STYLE = {"color": "#bcbd22", "shape": "dot"}
+
+# colour per relation category (edges; the legend and the relation checkboxes read this)
+CATEGORY_COLOURS: dict[str, str] = {
+    "group-group": "#d62728",
+    "person-group": "#1f77b4",
+    "person-person": "#6baed6",
+    "person-state": "#3182bd",
+    "membership": "#9467bd",
+    "place": "#8c9a2c",
+    "structure": "#b0b0b0",
+    "support": "#e377c2",
+    "cooperation": "#17becf",
+    "designation": "#ff7f0e",
+    "act": "#8c564b",
+    "event": "#7f7f7f",
+}
+DEFAULT_CATEGORY_COLOUR = "#555555"
+
+_DATE = re.compile(r"^\d{4}(-\d{2})?$")
+
+
+@dataclass(frozen=True)
+class NetworkQuery:
+    """The filters of a network view, as they appear in its URL.
+
+    >>> NetworkQuery.parse(at="2015", types="leaderOf,rivalOf", kinds="group,person").query_string()
+    'at=2015&types=leaderOf%2CrivalOf&kinds=group%2Cperson'
+    """
+
+    focus: str | None = None
+    depth: int = 1
+    at: str | None = None
+    types: tuple[str, ...] | None = None   # relation names; None = every type
+    kinds: tuple[str, ...] | None = None   # entity kinds; None = every kind
+
+    @staticmethod
+    def _split(value: str | None) -> tuple[str, ...] | None:
+        if value is None:
+            return None
+        return tuple(dict.fromkeys(v.strip() for v in value.split(",") if v.strip()))
+
+    @classmethod
+    def parse(cls, focus: str | None = None, depth: int | str | None = None, at: str | None = None,
+              types: str | None = None, kinds: str | None = None) -> "NetworkQuery":
+        """From raw query parameters; raises a 422 :class:`ApiError` naming a malformed one."""
+        focus = (focus or "").strip() or None
+        try:
+            depth_value = 1 if depth in (None, "") else int(depth)
+        except (TypeError, ValueError):
+            raise bad_parameter("depth", f"not a whole number: {depth!r}") from None
+        if not 0 <= depth_value <= MAX_DEPTH:
+            raise bad_parameter("depth", f"must be between 0 and {MAX_DEPTH}, got {depth_value}")
+        at = (at or "").strip() or None
+        if at is not None:
+            if not _DATE.match(at):
+                raise bad_parameter("at", f"expected YYYY or YYYY-MM, got {at!r}")
+            try:
+                parse_date(at)
+            except (ValueError, TypeError) as exc:
+                raise bad_parameter("at", f"not a valid date {at!r}: {exc}") from None
+        return cls(focus=focus, depth=depth_value, at=at, types=cls._split(types), kinds=cls._split(kinds))
+
+    def params(self) -> dict[str, str]:
+        """The non-default filters as URL parameters."""
+        out: dict[str, str] = {}
+        if self.focus:
+            out["focus"] = self.focus
+            out["depth"] = str(self.depth)
+        if self.at:
+            out["at"] = self.at
+        if self.types is not None:
+            out["types"] = ",".join(self.types)
+        if self.kinds is not None:
+            out["kinds"] = ",".join(self.kinds)
+        return out
+
+    def query_string(self) -> str:
+        from urllib.parse import urlencode
+
+        return urlencode(self.params())
+
+
+# ------------------------------------------------------------------------------ cached per store
+
+_CACHE: "weakref.WeakKeyDictionary[GraphStore, dict]" = weakref.WeakKeyDictionary()
+_FILLING = threading.RLock()  # one thread fills a store's cache (the start-up warm-up or a request)
+
+
+def _cache(store: GraphStore) -> dict:
+    try:
+        return _CACHE.setdefault(store, {})
+    except TypeError:  # pragma: no cover - a store that cannot be weakly referenced
+        return {}
+
+
+def projection(store: GraphStore) -> nx.MultiDiGraph:
+    """The whole graph as :func:`graph.network.project` gives it (computed once per store: the API
+    never writes to its store)."""
+    cache = _cache(store)
+    if "graph" not in cache:
+        with _FILLING:
+            if "graph" not in cache:
+                cache["graph"] = gn.project(store)
+    return cache["graph"]
+
+
+def layout(G: nx.Graph, seed: int = 7) -> dict[str, tuple[float, float]]:
+    """Positions (in vis-network pixels) for every node of ``G``.
+
+    Small graphs use networkx's spring layout; larger ones igraph's grid Fruchterman-Reingold,
+    which is implemented in C (5,000 nodes in well under a second).
+
+    >>> pos = layout(nx.path_graph(["a", "b", "c"]))
+    >>> sorted(pos) == ["a", "b", "c"] and all(len(p) == 2 for p in pos.values())
+    True
+    """
+    U = nx.Graph()
+    U.add_nodes_from(G.nodes)
+    U.add_edges_from((u, v) for u, v in G.edges() if u != v)
+    n = len(U)
+    if n == 0:
+        return {}
+    if n == 1:
+        return {next(iter(U)): (0.0, 0.0)}
+    if n <= NX_LAYOUT_MAX_NODES:
+        raw = nx.spring_layout(U, seed=seed, method="force", k=1.5 / math.sqrt(n))
+    else:
+        import igraph as ig
+        import random
+
+        random.seed(seed)
+        nodes = list(U)
+        index = {node: i for i, node in enumerate(nodes)}
+        g = ig.Graph(n=n, edges=[(index[u], index[v]) for u, v in U.edges()])
+        coords = g.layout_fruchterman_reingold(niter=300, grid="grid").coords
+        raw = {node: coords[i] for i, node in enumerate(nodes)}
+    # centre on the median, scale so that 95% of nodes fall within the radius, and pull the few
+    # outliers (small components pushed far out) in to just beyond it, so they do not shrink the rest
+    xs = sorted(p[0] for p in raw.values())
+    ys = sorted(p[1] for p in raw.values())
+    cx, cy = xs[n // 2], ys[n // 2]
+    radii = sorted(math.hypot(x - cx, y - cy) for x, y in raw.values())
+    r95 = radii[min(n - 1, int(n * 0.95))] or 1.0
+    size = 45.0 * math.sqrt(n)  # pixels from the centre: keeps an average spacing of ~90 px
+    out = {}
+    for node, (x, y) in raw.items():
+        dx, dy = (x - cx) / r95, (y - cy) / r95
+        r = math.hypot(dx, dy)
+        if r > 1.15:
+            dx, dy = dx / r * (1.15 + 0.1 * math.tanh(r - 1.15)), dy / r * (1.15 + 0.1 * math.tanh(r - 1.15))
+        out[node] = (round(dx * size, 1), round(dy * size, 1))
+    return out
+
+
+def global_layout(store: GraphStore) -> dict[str, tuple[float, float]]:
+    """The layout of the whole graph, computed once per store and reused by every whole-graph view."""
+    cache = _cache(store)
+    if "layout" not in cache:
+        with _FILLING:
+            if "layout" not in cache:
+                cache["layout"] = layout(projection(store))
+    return cache["layout"]
+
+
+def warm(store: GraphStore) -> None:
+    """Make the projection and the whole-graph layout now (the app does this in a background
+    thread at start-up, so that the first visitor of a large graph does not wait for them)."""
+    try:
+        global_layout(store)
+        years_covered(store)
+        types_present(store, None)
+    except Exception:  # noqa: BLE001 - a request will compute (and report) it again
+        import logging
+
+        logging.getLogger(__name__).exception("warming the network view caches failed")
+
+
+def years_covered(store: GraphStore) -> tuple[int, int] | None:
+    """The first and last year named by any claim's dates (for the time slider)."""
+    cache = _cache(store)
+    if "years" not in cache:
+        years = [int(str(d[key])[:4]) for *_, d in projection(store).edges(data=True)
+                 for key in ("start", "end", "as_of") if d.get(key)]
+        cache["years"] = (min(years), max(years)) if years else None
+    return cache["years"]
+
+
+# ------------------------------------------------------------------------------ text for tooltips
+
+def claim_dates(d: dict) -> str:
+    """A claim's time in words, from its dates as written.
+
+    >>> claim_dates({"start": "2009", "end": "", "as_of": "", "circa": False, "instantaneous": False})
+    'from 2009'
+    >>> claim_dates({"start": "2015", "end": "2015", "as_of": "", "circa": True, "instantaneous": True})
+    'c. 2015'
+    >>> claim_dates({"start": "", "end": "", "as_of": "2022-02-27", "as_of_defaulted": True, "circa": False})
+    'undated (source of 2022-02-27)'
+    """
+    start, end, as_of = d.get("start") or "", d.get("end") or "", d.get("as_of") or ""
+    if start and end:
+        text = start if start == end else f"{start} to {end}"
+    elif start:
+        text = f"from {start}"
+    elif end:
+        text = f"until {end}"
+    elif as_of:
+        text = f"undated (source of {as_of})" if d.get("as_of_defaulted") else f"as of {as_of}"
+    else:
+        text = "undated"
+    if d.get("circa"):
+        text = "c. " + text
+    return text
+
+
+def _edge_title(G: nx.MultiDiGraph, u: str, v: str, label: str, claims: list[dict]) -> str:
+    lines = [f"{G.nodes[u].get('label', u)} — {label} — {G.nodes[v].get('label', v)}"]
+    for d in claims:
+        parts = [claim_dates(d)]
+        if d.get("qualifiers"):
+            parts.append(", ".join(d["qualifiers"]))
+        if d.get("role"):
+            parts.append(d["role"])
+        line = "• " + "; ".join(parts)
+        if d.get("sources"):
+            line += "\n   sources: " + ", ".join(d["sources"])
+        if d.get("disputed"):
+            line += "\n   DISPUTED" + (f" by {', '.join(d['disputes'])}" if d.get("disputes") else "")
+        lines.append(line)
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------------ the view
+
+class _IdList(list):
+    """pyvis keeps node ids in a list and tests membership for every node and edge added (O(n)
+    each, about a second for 5,000 nodes); this list answers ``in`` from a set instead."""
+
+    def __init__(self):
+        super().__init__()
+        self._set: set = set()
+
+    def append(self, item) -> None:
+        super().append(item)
+        self._set.add(item)
+
+    def __contains__(self, item) -> bool:
+        return item in self._set
+
+
+def types_present(store: GraphStore, kinds: tuple[str, ...] | None) -> set[str]:
+    """Relation types with at least one claim between entities of these kinds (the checkboxes)."""
+    cache = _cache(store)
+    key = ("types", kinds)
+    if key not in cache:
+        G = projection(store)
+        keep = None if kinds is None else set(kinds)
+        cache[key] = {d["relation"] for u, v, d in G.edges(data=True)
+                      if keep is None or (G.nodes[u].get("kind") in keep and G.nodes[v].get("kind") in keep)}
+    return cache[key]
+
+
+@dataclass
+class _Merged:
+    u: str
+    v: str
+    relation: str
+    claims: list[dict] = field(default_factory=list)
+
+
+def _check_names(store: GraphStore, q: NetworkQuery) -> None:
+    relations = relation_types(store)
+    for name in q.types or ():
+        if name not in relations:
+            raise bad_parameter("types", f"unknown relation type {name!r} (see /relation-types)")
+    kinds = entity_kinds(store)
+    for name in q.kinds or ():
+        if name not in kinds:
+            raise bad_parameter("kinds", f"unknown entity kind {name!r} (known: {', '.join(sorted(kinds))})")
+    if q.focus and entity_brief(store, q.focus) is None:
+        raise ApiError(404, "not_found", f"no entity with id {q.focus!r} (search with /entities?q=...)",
+                       parameter="focus")
+
+
+def select_graph(store: GraphStore, q: NetworkQuery) -> nx.MultiDiGraph:
+    """The claims (edges) and entities (nodes) a query keeps, one edge per claim.
+
+    Order: entity kinds, then the date (:func:`graph.network.snapshot`, one-off acts dated within
+    the period included), then relation types, then the ego network of ``focus`` (``depth`` steps
+    in either direction). Without a date every entity of the kept kinds is a node, with or without
+    an edge; with a date only those with an edge then (and the focus).
+
+    >>> from graph.testing import fixture_store
+    >>> H = select_graph(fixture_store(), NetworkQuery(at="2010", types=("leaderOf",)))
+    >>> sorted((u, v) for u, v in H.edges())
+    [('usman-ghazi', 'imu'), ('usman-ghazi', 'imu')]
+    """
+    _check_names(store, q)
+    G = projection(store)
+    H = gn.filter_network(G, kinds=q.kinds) if q.kinds is not None else G  # (filtering copies)
+    if q.at:
+        H = gn.snapshot(H, q.at, acts=True)
+    if q.types is not None:
+        H = gn.filter_network(H, relations=q.types)
+    if q.focus:
+        if q.focus not in H:
+            if q.kinds is not None and G.nodes[q.focus].get("kind") not in q.kinds:
+                H = nx.MultiDiGraph()
+            H = H.copy() if H is G else H  # never add to the cached projection
+            H.add_node(q.focus, **G.nodes[q.focus])
+        keep = nx.single_source_shortest_path_length(H.to_undirected(as_view=True), q.focus, cutoff=q.depth)
+        H = gn.filter_network(H, nodes=keep)
+    return H
+
+
+def build_view(store: GraphStore, q: NetworkQuery) -> dict[str, Any]:
+    """Nodes, edges and vis-network options for a query (pyvis builds them), plus ``meta``:
+    counts, the filters, the legend, the relation types on offer and the years for the slider."""
+    from pyvis.network import Network
+
+    H = select_graph(store, q)
+    relations = relation_types(store)
+    kinds = entity_kinds(store)
+
+    merged: dict[tuple[str, str, str], _Merged] = {}
+    for u, v, d in sorted(H.edges(data=True), key=lambda e: e[2]["claim"]):
+        a, b = (min(u, v), max(u, v)) if d.get("symmetric") else (u, v)
+        key = (a, b, d["relation"])
+        merged.setdefault(key, _Merged(a, b, d["relation"])).claims.append(d)
+    degree: dict[str, int] = {n: 0 for n in H}
+    for m in merged.values():
+        degree[m.u] += 1
+        degree[m.v] += 1
+
+    n_nodes = len(H)
+    physics = n_nodes <= PHYSICS_MAX_NODES
+    if q.focus:
+        positions = layout(nx.MultiGraph((m.u, m.v) for m in merged.values()) if merged else nx.Graph())
+        if q.focus not in positions:
+            positions[q.focus] = (0.0, 0.0)
+    else:
+        positions = global_layout(store)
+
+    net = Network(directed=True, height="100%", width="100%")
+    net.node_ids = _IdList()  # pyvis checks membership in a list for every node and edge: O(n) each
+    for node in sorted(H):
+        data = H.nodes[node]
+        kind = data.get("kind", "")
+        style = KIND_STYLE.get(kind, DEFAULT_KIND_STYLE)
+        x, y = positions.get(node, (0.0, 0.0))
+        kind_text = kinds.get(kind, kind) + (f" ({data['subtype']})" if data.get("subtype") else "")
+        net.add_node(
+            node, label=data.get("label", node), shape=style["shape"], color=style["color"],
+            size=round(8 + 5 * math.sqrt(degree[node]), 1), x=x, y=y, kind=kind,
+            title=f"{data.get('label', node)}\n{kind_text}\n{degree[node]} relation(s) in this view\n"
+                  f"click to open the profile",
+            borderWidth=3 if node == q.focus else 1,
+        )
+    for (a, b, rel), m in sorted(merged.items()):
+        meta = relations.get(rel, {})
+        category = meta.get("category", "")
+        disputed = any(d.get("disputed") for d in m.claims)
+        label = meta.get("label", rel)
+        net.add_edge(
+            a, b, id=f"{a}|{rel}|{b}", relation=rel, category=category,
+            color=CATEGORY_COLOURS.get(category, DEFAULT_CATEGORY_COLOUR),
+            arrows="" if meta.get("symmetric") else "to", dashes=disputed, disputed=disputed,
+            claims=[d["claim"] for d in m.claims], width=1 + min(len(m.claims), 4) * 0.5,
+            title=_edge_title(H, a, b, label, m.claims),
+        )
+    net.set_options(json.dumps(_options(physics, n_nodes)))
+    nodes, edges, _heading, _height, _width, options = net.get_network_data()
+
+    all_types = sorted(types_present(store, q.kinds),
+                       key=lambda r: (relations.get(r, {}).get("category", ""), relations.get(r, {}).get("label", r)))
+    years = years_covered(store)
+    return {
+        "nodes": nodes,
+        "edges": edges,
+        "options": json.loads(options) if isinstance(options, str) else options,
+        "meta": {
+            "node_count": len(nodes),
+            "edge_count": len(edges),
+            "claim_count": H.number_of_edges(),
+            "physics": physics,
+            "filters": {"focus": q.focus, "depth": q.depth if q.focus else None, "at": q.at,
+                        "types": list(q.types) if q.types is not None else None,
+                        "kinds": list(q.kinds) if q.kinds is not None else None},
+            "query": q.query_string(),
+            "years": {"first": years[0], "last": years[1]} if years else None,
+            "relation_types": [{"name": r, "label": relations.get(r, {}).get("label", r),
+                                "category": relations.get(r, {}).get("category", ""),
+                                "color": CATEGORY_COLOURS.get(relations.get(r, {}).get("category", ""),
+                                                              DEFAULT_CATEGORY_COLOUR),
+                                "symmetric": relations.get(r, {}).get("symmetric", False),
+                                "shown": q.types is None or r in q.types} for r in all_types],
+            "kinds": [{"name": k, "label": label, **KIND_STYLE.get(k, DEFAULT_KIND_STYLE),
+                       "shown": q.kinds is None or k in q.kinds} for k, label in kinds.items()],
+            "categories": [{"name": c, "color": col} for c, col in CATEGORY_COLOURS.items()],
+        },
+    }
+
+
+def _options(physics: bool, n_nodes: int) -> dict:
+    big = not physics
+    return {
+        "autoResize": True,
+        "layout": {"improvedLayout": False},
+        "nodes": {"font": {"size": 14, "face": "sans-serif"}, "borderWidthSelected": 3},
+        "edges": {
+            "smooth": False if big else {"enabled": True, "type": "continuous", "roundness": 0.3},
+            "arrows": {"to": {"scaleFactor": 0.6}},
+            "font": {"size": 10},
+            "selectionWidth": 2,
+        },
+        "interaction": {
+            "hover": not big, "tooltipDelay": 150, "hideEdgesOnDrag": big, "hideEdgesOnZoom": big,
+            "navigationButtons": False, "keyboard": True,
+        },
+        "physics": {
+            "enabled": physics,
+            "solver": "barnesHut",
+            "barnesHut": {"gravitationalConstant": -4000, "springLength": 120, "springConstant": 0.03,
+                          "damping": 0.3, "avoidOverlap": 0.2},
+            "stabilization": {"enabled": physics, "iterations": 200, "fit": True},
+        },
+    }

@@ -1,0 +1,286 @@
+"""REST/JSON routes over the fixture graph: search, profiles, affiliations at a date, relations,
+disputes, sources, stats, content negotiation and JSON errors."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import textwrap
+
+import pyoxigraph as ox
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from graph.store import memory_store
+from graph.testing import compile_to_ntriples
+
+
+@pytest.fixture(scope="module")
+def c():
+    from graph.testing import fixture_store
+
+    with TestClient(create_app(fixture_store())) as client:
+        yield client
+
+
+# ---------------------------------------------------------------------------- search
+
+@pytest.mark.parametrize("q, expected", [
+    ("hayat tahrir al sham", "hts"),
+    ("Hay’at Tahrir al-Sham", "hts"),
+    ("HAYAT-TAHRIR", "hts"),
+    ("KTJ", "ktj"),
+    ("IDU", "imu"),            # an alias in Russian
+    ("Mahdi Arsalan", "muhammad-sharifov"),
+    ("katibat imam al bukhari", "kib"),
+    ("uzbekistn", "imu"),      # a typo falls back to close spellings
+])
+def test_search_folds_and_resolves_aliases(c, q, expected):
+    r = c.get("/entities", params={"q": q})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["items"][0]["id"] == expected, body["items"][:3]
+
+
+def test_search_ranks_exact_before_partial_and_filters_by_kind(c):
+    items = c.get("/entities", params={"q": "islamic state"}).json()["items"]
+    assert items[0]["id"] == "islamic-state"
+    assert "iskp" in [i["id"] for i in items]  # "Islamic State Khorasan Province" ranks lower
+    assert items[0]["score"] > items[1]["score"]
+    people = c.get("/entities", params={"q": "yuldash", "type": "person"}).json()["items"]
+    assert {i["id"] for i in people} == {"tahir-yuldash", "jafar-yuldash"}
+    assert all(i["kind"] == "person" for i in people)
+
+
+def test_search_paginates_with_links(c):
+    first = c.get("/entities", params={"limit": 5}).json()
+    assert first["total"] == 30 and len(first["items"]) == 5 and first["previous"] is None
+    second = c.get(first["next"].replace("http://testserver", "")).json()
+    assert second["offset"] == 5 and second["previous"]
+    assert not {i["id"] for i in first["items"]} & {i["id"] for i in second["items"]}
+
+
+def test_search_errors_name_the_parameter(c):
+    r = c.get("/entities", params={"q": "imu", "type": "spaceship"})
+    assert r.status_code == 422 and r.json()["parameter"] == "type" and "spaceship" in r.json()["message"]
+    r = c.get("/entities", params={"q": "''' --"})
+    assert r.status_code == 422 and r.json()["parameter"] == "q"
+    r = c.get("/entities", params={"limit": 0})
+    assert r.status_code == 422 and r.json()["parameter"] == "limit"
+
+
+# ---------------------------------------------------------------------------- profile
+
+def test_profile_is_complete(c):
+    p = c.get("/entities/imu").json()
+    assert p["kind"] == "group" and p["label"] == "Islamic Movement of Uzbekistan"
+    assert {"text": "IDU", "lang": "ru"} in p["aliases"] and {"text": "IMU", "lang": "en"} in p["aliases"]
+    groups = {(g["relation"], g["direction"]): g for g in p["relations"]}
+    led = groups[("leaderOf", "in")]
+    assert led["title"] == "led by"  # inverse label for incoming claims
+    assert groups[("protectedBy", "out")]["title"] == "protected by"
+    leaders = {cl["subject"]["id"] for cl in led["claims"]}
+    assert leaders == {"usman-ghazi", "tahir-yuldash"}
+    ghazi_end = next(cl for cl in led["claims"] if cl["subject"]["id"] == "usman-ghazi" and cl["end"])
+    assert ghazi_end["end"] == "2015" and ghazi_end["end_precision"] == "year"
+    assert ghazi_end["valid_until"] == "2015-12-31" and ghazi_end["qualifiers"] == ["former"]
+    src = ghazi_end["sources"][0]
+    assert src["document"] == "soliev-pantucci-2022" and src["locator"] == "line 24"
+    assert src["title"].startswith("Central Asia") and src["author"] and src["date"] == "2022-02-27"
+    protected = groups[("protectedBy", "out")]["claims"][0]
+    assert protected["as_of"] == "2021" and protected["as_of_only"] is True
+    assert protected["disputed"] is False and protected["disputed_by"] == []
+    assert p["claim_count"] == sum(len(g["claims"]) for g in p["relations"])
+
+
+def test_profile_shows_figures_and_footnotes(c):
+    p = c.get("/entities/iju").json()
+    fig = next(g for g in p["relations"] if g["relation"] == "fighterCount")["claims"][0]
+    assert fig["object"] is None and fig["quantity"]["value"] == 100 and fig["quantity"]["approximation"] == "about"
+    assert fig["sources"][0]["footnote"] == "660"
+
+
+def test_unknown_entity_is_404_json(c):
+    r = c.get("/entities/no-such-thing")
+    assert r.status_code == 404 and r.json()["error"] == "not_found" and "no-such-thing" in r.json()["message"]
+
+
+# ---------------------------------------------------------------------------- content negotiation
+
+def test_entity_iri_dereferences_by_accept(c):
+    r = c.get("/id/imu", headers={"Accept": "text/html"}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/entities/imu"
+    r = c.get("/id/imu", headers={"Accept": "text/turtle"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/turtle")
+    g = list(ox.parse(r.content, format=ox.RdfFormat.TURTLE))
+    imu = ox.NamedNode("https://w3id.org/cakg/id/imu")
+    assert any(t.subject == imu and t.predicate.value.endswith("protectedBy") for t in g)
+    r = c.get("/id/imu", headers={"Accept": "application/ld+json"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/ld+json")
+    assert any(node.get("@id") == imu.value for node in json.loads(r.content))
+    assert c.get("/id/nope", headers={"Accept": "text/turtle"}).status_code == 404
+    assert c.get("/id/nope", follow_redirects=False).status_code == 404
+
+
+def test_entity_url_negotiates_html_json_rdf(c):
+    assert c.get("/entities/imu", headers={"Accept": "application/json"}).json()["id"] == "imu"
+    assert c.get("/entities/imu", headers={"Accept": "text/turtle"}).headers["content-type"].startswith("text/turtle")
+    r = c.get("/entities/imu", headers={"Accept": "image/png"})
+    assert r.status_code == 406 and r.json()["error"] == "not_acceptable"
+    r = c.get("/entities/imu", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert r.status_code == 200
+    try:
+        import api.views  # noqa: F401
+    except ImportError:  # views not written yet: the profile falls back to JSON
+        assert r.json()["id"] == "imu"
+    else:
+        assert r.headers["content-type"].startswith("text/html")
+
+
+# ---------------------------------------------------------------------------- groups and time
+
+def test_groups_lists_only_groups(c):
+    body = c.get("/groups").json()
+    assert body["total"] == 13 and all(g["kind"] == "group" for g in body["items"])
+
+
+def test_affiliations_at_a_date_flag_as_of_claims(c):
+    body = c.get("/groups/taliban/affiliations", params={"at": "2021", "type": "protectedBy"}).json()
+    assert sorted(a["other"]["id"] for a in body["items"]) == ["iju", "imu", "jamaat-ansarullah", "kib-afghan-wing"]
+    assert all(a["direction"] == "in" and a["title"] == "protects" and a["as_of_only"] for a in body["items"])
+    # known only as of 2021: not asserted for 2019
+    assert c.get("/groups/taliban/affiliations", params={"at": "2019", "type": "protectedBy"}).json()["total"] == 0
+
+
+def test_affiliations_follow_validity_intervals(c):
+    def leaders(**params):
+        items = c.get("/groups/imu/affiliations", params={"type": "leaderOf", **params}).json()["items"]
+        return {a["other"]["id"] for a in items}
+
+    assert leaders(at="2005") == {"tahir-yuldash", "usman-ghazi"}  # Ghazi's 'former' claim has no start
+    assert leaders(at="2021-06") == {"usman-ghazi"}                # start 2009, no end
+    assert "tahir-yuldash" not in leaders(at="2010-01-15")           # ended 2009
+    assert leaders(**{"from": "2008", "to": "2009-03"}) == {"tahir-yuldash", "usman-ghazi"}
+    based = c.get("/groups/imu/affiliations", params={"type": "basedIn", "at": "2021-09"}).json()
+    assert based["total"] == 0  # ended 2021-08
+    assert c.get("/groups/imu/affiliations", params={"type": "basedIn", "at": "2021-08-31"}).json()["total"] == 1
+
+
+def test_affiliations_category_filter_and_figures(c):
+    body = c.get("/groups/kib-afghan-wing/affiliations", params={"type": "group-group"}).json()
+    assert {a["relation"] for a in body["items"]} == {"protectedBy", "factionOf"}
+    assert "group-group" not in body["types"] and "protectedBy" in body["types"]
+    with_figures = c.get("/groups/kib-afghan-wing/affiliations", params={"figures": "true"}).json()
+    assert any(a["quantity"] and a["quantity"]["min"] == 25 and a["quantity"]["max"] == 150 for a in with_figures["items"])
+
+
+@pytest.mark.parametrize("params, parameter", [
+    ({"at": "2021-13"}, "at"), ({"at": "yesterday"}, "at"), ({"from": "20x"}, "from"), ({"to": "2021-02-30"}, "to"),
+    ({"at": "2021", "from": "2020"}, "at"), ({"from": "2022", "to": "2020"}, "from"), ({"type": "befriends"}, "type"),
+])
+def test_affiliations_bad_input_names_the_parameter(c, params, parameter):
+    r = c.get("/groups/imu/affiliations", params=params)
+    assert r.status_code == 422
+    assert r.json()["parameter"] == parameter and r.json()["message"]
+
+
+def test_affiliations_of_unknown_or_non_group(c):
+    assert c.get("/groups/nope/affiliations").status_code == 404
+    r = c.get("/groups/usman-ghazi/affiliations")
+    assert r.status_code == 404 and r.json()["error"] == "not_a_group"
+
+
+def test_relations_at_date(c):
+    body = c.get("/relations", params={"type": "memberOfCoalition", "at": "2021"}).json()
+    assert {(i["subject"]["id"], i["object"]["id"]) for i in body["items"]} == {("ktj", "hts"), ("kib", "hts")}
+    multi = c.get("/relations", params=[("type", "memberOfCoalition"), ("type", "rivalOf"), ("at", "2021")]).json()
+    # two coalition members and HTS v Hurras ad-Din (as of 2021); ISKP v Taliban has no date of its own,
+    # so it holds as of its document's date (2022-02-27), not in 2021
+    assert multi["total"] == 3
+    later = c.get("/relations", params={"type": "rivalOf", "at": "2022-02"}).json()["items"]
+    assert [(i["subject"]["id"], i["as_of_defaulted"]) for i in later] == [("iskp", True)]
+    paged = c.get("/relations", params={"limit": 3}).json()
+    assert len(paged["items"]) == 3 and paged["next"]
+    assert c.get("/relations", params={"at": "1999-02-29"}).status_code == 422
+
+
+def test_claim_route(c):
+    cid = c.get("/relations", params={"type": "protectedBy"}).json()["items"][0]["id"]
+    assert c.get(f"/claims/{cid}").json()["relation"] == "protectedBy"
+    assert c.get("/claims/nope").status_code == 404
+
+
+# ---------------------------------------------------------------------------- sources, stats
+
+def test_sources_and_claims_citing_them(c):
+    sources = c.get("/sources").json()
+    sp = next(s for s in sources if s["id"] == "soliev-pantucci-2022")
+    assert sp["claims"] == 40 and sp["author"].startswith("Nodirbek")
+    detail = c.get("/sources/soliev-pantucci-2022").json()
+    assert len(detail["cited_by"]) == 40
+    assert all(any(s["document"] == "soliev-pantucci-2022" for s in cl["sources"]) for cl in detail["cited_by"])
+    assert c.get("/sources/nope").status_code == 404
+
+
+def test_stats(c):
+    s = c.get("/stats").json()
+    assert s["entities"] == 30 and s["claims"] == 40 and s["entities_by_kind"]["group"] == 13
+
+
+def test_relation_types_document_the_filter(c):
+    types = {t["name"]: t for t in c.get("/relation-types").json()}
+    assert types["protectedBy"]["inverse_label"] == "protects"
+
+
+def test_every_route_is_documented(c):
+    spec = c.get("/openapi.json").json()
+    for path in ("/entities", "/entities/{entity_id}", "/groups", "/groups/{group_id}/affiliations", "/relations",
+                 "/disputes", "/sources", "/sources/{source_id}", "/stats", "/sparql", "/fragments", "/id/{entity_id}"):
+        assert path in spec["paths"], path
+    profile = spec["components"]["schemas"]["EntityProfile"]
+    assert "relations" in profile["properties"]
+
+
+def test_unknown_route_is_json_404(c):
+    r = c.get("/no/such/route")
+    assert r.status_code == 404 and r.json()["error"] == "not_found"
+
+
+# ---------------------------------------------------------------------------- disputes
+
+@pytest.fixture(scope="module")
+def disputed_client(tmp_path_factory):
+    """The fixture seeds plus two incompatible allegiance claims (pledgedAllegianceTo is single-valued)."""
+    from graph.testing import FIXTURE_SEEDS
+
+    seeds = tmp_path_factory.mktemp("seeds") / "seeds"
+    shutil.copytree(FIXTURE_SEEDS, seeds)
+    (seeds / "claims" / "allegiance.yaml").write_text(textwrap.dedent("""\
+        claims:
+          - {subject: iju, relation: pledgedAllegianceTo, object: taliban, as_of: 2021, source: "soliev-pantucci-2022:28"}
+          - {subject: iju, relation: pledgedAllegianceTo, object: al-qaeda, as_of: 2021, source: "soliev-pantucci-2022:30"}
+        """))
+    store = memory_store(compile_to_ntriples(seeds))
+    with TestClient(create_app(store)) as client:
+        yield client
+
+
+def test_disputes_are_listed_and_marked(disputed_client):
+    pairs = disputed_client.get("/disputes").json()
+    assert len(pairs) == 1
+    a, b = pairs[0]["a"], pairs[0]["b"]
+    assert {a["object"]["id"], b["object"]["id"]} == {"taliban", "al-qaeda"}
+    assert a["disputed_by"] == [b["id"]] and b["disputed_by"] == [a["id"]]
+    profile = disputed_client.get("/entities/iju").json()
+    pledges = next(g for g in profile["relations"] if g["relation"] == "pledgedAllegianceTo")["claims"]
+    assert all(cl["disputed"] and cl["disputed_by"] for cl in pledges) and profile["disputed_count"] == 2
+
+
+def test_requests_never_change_the_store(c):
+    before = c.get("/stats").json()
+    c.post("/entities", json={"id": "x"})
+    c.get("/sparql", params={"query": "INSERT DATA { <urn:a> <urn:b> <urn:c> }"})
+    c.post("/sparql", data={"update": "INSERT DATA { <urn:a> <urn:b> <urn:c> }"})
+    c.post("/sparql", content="DROP ALL", headers={"Content-Type": "application/sparql-update"})
+    assert c.get("/stats").json() == before

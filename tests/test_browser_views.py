@@ -1,0 +1,242 @@
+"""The browser pages in real Chromium (Debian's /usr/bin/chromium through Playwright) against a
+live server on 127.0.0.1: the network canvas, the time slider, relation-type filters, clicks,
+the index search, script injection through names, and no request to any other host.
+
+Screenshots go to tests/artifacts/ (git-ignored).
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlsplit
+from urllib.request import urlopen
+
+import pytest
+
+from graph.testing import fixture_store
+
+pytestmark = [pytest.mark.browser, pytest.mark.server]
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from pathlib import Path
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page that records every request it makes; after the test, none may have gone
+    anywhere but 127.0.0.1, and no page may have raised a script error or opened a dialog."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    requests: list[str] = []
+    problems: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("pageerror", lambda e: problems.append(f"script error: {e}"))
+    page.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+    assert requests, "the page made no request at all"
+    foreign = [u for u in requests if urlsplit(u).hostname != "127.0.0.1" and not u.startswith(("data:", "about:"))]
+    assert not foreign, f"requests left 127.0.0.1: {foreign}"
+    assert not problems, problems
+
+
+def api(server, path: str) -> dict:
+    with urlopen(server.url + path, timeout=10) as r:  # noqa: S310 - 127.0.0.1 only
+        return json.loads(r.read())
+
+
+def wait_drawn(page, container: str = "network", version: int | None = None) -> None:
+    """Until the container's current data version has been drawn (vis-network's afterDrawing)."""
+    if version is None:
+        page.wait_for_function(
+            f"() => {{ const c = document.getElementById('{container}');"
+            " return c && c.dataset.version && c.dataset.drawn === c.dataset.version && !c.dataset.loading; }")
+    else:
+        page.wait_for_function(
+            f"() => {{ const c = document.getElementById('{container}');"
+            f" return c.dataset.drawn === '{version}' && !c.dataset.loading; }}")
+
+
+def version(page, container: str = "network") -> int:
+    return int(page.evaluate(f"document.getElementById('{container}').dataset.version"))
+
+
+def drawn_counts(page, container: str = "network") -> tuple[int, int]:
+    """Nodes and edges that vis-network has in its drawing body (visible ones)."""
+    return tuple(page.evaluate(
+        f"() => {{ const n = window.cakg.views['{container}'].network.body;"
+        " return [n.nodeIndices.length, n.edgeIndices.length]; }"))
+
+
+def test_network_canvas_has_as_many_nodes_as_the_api(page, live_server, artifacts):
+    page.goto(live_server.url + "/views/network")
+    wait_drawn(page)
+    canvas = page.locator("#network canvas")
+    box = canvas.bounding_box()
+    assert box["width"] > 300 and box["height"] > 300
+    nodes, edges = drawn_counts(page)
+    meta = api(live_server, "/views/network.json")["meta"]
+    stats = api(live_server, "/stats")
+    assert nodes == meta["node_count"] == stats["entities"] > 0
+    assert edges == meta["edge_count"] > 0
+    # the canvas is not blank: some pixels are coloured
+    coloured = page.evaluate("""() => {
+        const c = document.querySelector('#network canvas'); const ctx = c.getContext('2d');
+        const d = ctx.getImageData(0, 0, c.width, c.height).data; let n = 0;
+        for (let i = 0; i < d.length; i += 4) if (d[i+3] > 0 && !(d[i] > 240 && d[i+1] > 240 && d[i+2] > 240)) n++;
+        return n; }""")
+    assert coloured > 1000
+    page.screenshot(path=str(artifacts / "network.png"), full_page=True)
+
+
+def test_time_slider_changes_the_edges_and_the_url(page, live_server, artifacts):
+    page.goto(live_server.url + "/views/network")
+    wait_drawn(page)
+    _, all_edges = drawn_counts(page)
+    slider = page.locator("#year")
+    first = int(slider.get_attribute("min"))
+    v = version(page)
+    slider.focus()
+    page.keyboard.press("Home")  # the first year the data names
+    wait_drawn(page, version=v + 1)
+    _, early = drawn_counts(page)
+    assert f"at={first}" in page.url
+    assert early == api(live_server, f"/views/network.json?at={first}")["meta"]["edge_count"]
+    assert early < all_edges
+    v = version(page)
+    page.keyboard.press("End")
+    last = int(slider.get_attribute("max"))
+    wait_drawn(page, version=v + 1)
+    _, late = drawn_counts(page)
+    assert late == api(live_server, f"/views/network.json?at={last}")["meta"]["edge_count"] != early
+    assert page.locator("#year-label").text_content() == str(last)
+    page.screenshot(path=str(artifacts / "network-at-last-year.png"))
+    # the URL can be shared: opening it shows the same view
+    page.goto(page.url)
+    wait_drawn(page)
+    assert drawn_counts(page)[1] == late and not page.locator("#all-dates").is_checked()
+
+
+def test_unticking_a_relation_type_hides_its_edges(page, live_server):
+    page.goto(live_server.url + "/views/network")
+    wait_drawn(page)
+    relations = lambda: page.evaluate("() => window.cakg.views.network.edges.get().map(e => e.relation)")
+    before = relations()
+    protected = before.count("protectedBy")
+    assert protected == 4
+    v = version(page)
+    page.locator("input.rtype[value=protectedBy]").uncheck()
+    wait_drawn(page, version=v + 1)
+    after = relations()
+    assert "protectedBy" not in after and len(after) == len(before) - protected
+    assert drawn_counts(page)[1] == len(after)
+    assert "types=" in page.url and "protectedBy" not in page.url.split("types=")[1]
+    v = version(page)
+    page.locator("input.rtype[value=protectedBy]").check()
+    wait_drawn(page, version=v + 1)
+    assert relations().count("protectedBy") == protected and "types=" not in page.url
+
+
+def test_clicking_a_node_opens_its_profile(page, live_server, artifacts):
+    page.goto(live_server.url + "/views/network?focus=imu&depth=1")
+    wait_drawn(page)
+    page.wait_for_timeout(200)
+    # where vis-network drew the node (after stabilisation), in page coordinates
+    point = page.evaluate("""() => { const net = window.cakg.views.network.network;
+        net.stopSimulation(); const p = net.getPositions(['taliban']).taliban; return net.canvasToDOM(p); }""")
+    box = page.locator("#network canvas").bounding_box()
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    page.wait_for_url("**/entities/taliban")
+    assert page.locator("h1#entity-label").text_content() == "Taliban"
+    wait_drawn(page, "ego-network")
+    nodes, _ = drawn_counts(page, "ego-network")
+    assert nodes == api(live_server, "/views/network.json?focus=taliban&depth=1")["meta"]["node_count"]
+    assert page.locator("section.relation[data-relation=protectedBy] li.claim").count() == 4
+    page.screenshot(path=str(artifacts / "profile-taliban.png"), full_page=True)
+
+
+def test_index_search_finds_a_group_by_alias(page, live_server, artifacts):
+    page.goto(live_server.url + "/")
+    assert page.locator("ul.groups > li").count() == 7
+    page.locator("#search-box").fill("Tajik Taliban")
+    link = page.locator("#search-results a", has_text="Jamaat Ansarullah")
+    link.wait_for()
+    assert link.get_attribute("href") == "/entities/jamaat-ansarullah"
+    assert "Tajik Taliban" in page.locator("#search-results li").first.text_content()
+    page.screenshot(path=str(artifacts / "index-search.png"), full_page=True)
+    link.click()
+    page.wait_for_url("**/entities/jamaat-ansarullah")
+    assert page.locator("h1#entity-label").text_content() == "Jamaat Ansarullah"
+
+
+@pytest.fixture(scope="module")
+def evil_server(tmp_path_factory):
+    from api.app import create_app
+    from conftest import LiveServer
+    from test_views import make_evil_seeds
+
+    seeds = make_evil_seeds(tmp_path_factory.mktemp("evil-browser"))
+    with LiveServer(create_app(fixture_store(seeds))) as server:
+        yield server
+
+
+def no_script_ran(page) -> None:
+    assert page.evaluate("() => window.__xss") is None
+    # the only scripts in the document are this server's files and the JSON data blocks
+    assert page.locator("script:not([src]):not([type='application/json'])").count() == 0
+    assert page.locator("img[onerror], b[onmouseover]").count() == 0
+
+
+def test_a_script_in_a_label_runs_nowhere(page, evil_server, artifacts):
+    from test_views import EVIL_ALIAS, EVIL_LABEL, EVIL_NOTE
+
+    page.goto(evil_server.url + "/entities/evil")
+    assert page.locator("h1#entity-label").text_content() == EVIL_LABEL
+    assert page.locator("#aliases").text_content().strip() == EVIL_ALIAS
+    assert page.locator(".claim-note").text_content() == EVIL_NOTE
+    wait_drawn(page, "ego-network")
+    # hover the node so that its tooltip is shown: it must be text too
+    point = page.evaluate("""() => { const net = window.cakg.views['ego-network'].network;
+        net.stopSimulation(); return net.canvasToDOM(net.getPositions(['evil']).evil); }""")
+    box = page.locator("#ego-network canvas").bounding_box()
+    page.mouse.move(box["x"] + point["x"], box["y"] + point["y"])
+    tooltip = page.locator("div.vis-tooltip")
+    tooltip.wait_for(state="visible")
+    assert EVIL_LABEL in tooltip.text_content() and tooltip.locator("script").count() == 0
+    no_script_ran(page)
+    page.screenshot(path=str(artifacts / "xss-profile.png"), full_page=True)
+
+    page.goto(evil_server.url + "/views/network?focus=hts&depth=1")
+    wait_drawn(page)
+    labels = page.evaluate("() => window.cakg.views.network.nodes.get().map(n => n.label)")
+    assert EVIL_LABEL in labels
+    no_script_ran(page)
+
+    page.goto(evil_server.url + "/")
+    page.locator("#search-box").fill("script")
+    page.locator("#search-results a").first.wait_for()
+    assert EVIL_LABEL in page.locator("#search-results").text_content()
+    page.locator("#search-box").fill("img src")
+    page.locator("#search-results li", has_text="onerror").first.wait_for()
+    no_script_ran(page)
+
+    for path in ("/entities/hts", "/views/network", "/?q=script"):
+        page.goto(evil_server.url + path)
+        page.wait_for_load_state("load")
+        no_script_ran(page)

@@ -1,0 +1,290 @@
+"""The SPARQL 1.1 Protocol endpoint and each of its guards, against a live uvicorn on 127.0.0.1."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import threading
+import time
+import xml.etree.ElementTree as ET
+
+import httpx
+import pyoxigraph as ox
+import pytest
+
+from api.app import create_app
+from api.deps import Settings
+from graph.testing import fixture_store
+
+pytestmark = pytest.mark.server
+
+SETTINGS = Settings(sparql_timeout=1.5, sparql_max_query_length=2000, sparql_row_cap=5, sparql_concurrency=2)
+PROTECTED = "SELECT ?g WHERE { ?g cakg:protectedBy id:taliban } ORDER BY ?g"
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+@pytest.fixture(scope="module")
+def server():
+    from conftest import LiveServer
+
+    app = create_app(fixture_store(), SETTINGS)
+    with LiveServer(app) as live:
+        live.app = app
+        yield live
+
+
+@pytest.fixture(scope="module")
+def http(server):
+    with httpx.Client(base_url=server.url, timeout=30) as client:
+        yield client
+
+
+def bindings(r) -> list[dict]:
+    return r.json()["results"]["bindings"]
+
+
+# ---------------------------------------------------------------------------- protocol
+
+def test_get_post_form_and_post_query_agree(http):
+    a = http.get("/sparql", params={"query": PROTECTED})
+    b = http.post("/sparql", data={"query": PROTECTED})
+    c = http.post("/sparql", content=PROTECTED.encode(), headers={"Content-Type": "application/sparql-query"})
+    for r in (a, b, c):
+        assert r.status_code == 200 and r.headers["content-type"].startswith("application/sparql-results+json")
+    groups = [x["g"]["value"].rsplit("/", 1)[1] for x in bindings(a)]
+    assert groups == ["iju", "imu", "jamaat-ansarullah", "kib-afghan-wing"]
+    assert bindings(a) == bindings(b) == bindings(c)
+
+
+def test_result_formats_by_accept(http):
+    q = {"query": "SELECT ?label WHERE { id:imu rdfs:label ?label }"}
+    x = http.get("/sparql", params=q, headers={"Accept": "application/sparql-results+xml"})
+    assert x.headers["content-type"].startswith("application/sparql-results+xml")
+    ns = {"s": "http://www.w3.org/2005/sparql-results#"}
+    assert ET.fromstring(x.content).find(".//s:literal", ns).text == "Islamic Movement of Uzbekistan"
+    cs = http.get("/sparql", params=q, headers={"Accept": "text/csv"})
+    assert cs.headers["content-type"].startswith("text/csv")
+    assert list(csv.reader(io.StringIO(cs.text))) == [["label"], ["Islamic Movement of Uzbekistan"]]
+    ts = http.get("/sparql", params=q, headers={"Accept": "text/tab-separated-values"})
+    assert ts.text.splitlines() == ["?label", '"Islamic Movement of Uzbekistan"@en']
+    js = http.get("/sparql", params=q, headers={"Accept": "*/*"})
+    assert bindings(js)[0]["label"] == {"type": "literal", "value": "Islamic Movement of Uzbekistan", "xml:lang": "en"}
+    ask = http.get("/sparql", params={"query": "ASK { id:imu cakg:protectedBy id:taliban }"})
+    assert ask.json() == {"head": {}, "boolean": True}
+
+
+def test_construct_and_describe_formats(http):
+    q = "CONSTRUCT { ?g cakg:protectedBy id:taliban } WHERE { ?g cakg:protectedBy id:taliban }"
+    ttl = http.get("/sparql", params={"query": q})
+    assert ttl.headers["content-type"].startswith("text/turtle")
+    assert len(list(ox.parse(ttl.content, format=ox.RdfFormat.TURTLE))) == 4
+    nt = http.get("/sparql", params={"query": q}, headers={"Accept": "application/n-triples"})
+    assert len(nt.text.strip().splitlines()) == 4
+    jl = http.post("/sparql", data={"query": q}, headers={"Accept": "application/ld+json"})
+    assert jl.headers["content-type"].startswith("application/ld+json") and isinstance(json.loads(jl.content), list)
+    d = http.get("/sparql", params={"query": "DESCRIBE id:imu"}, headers={"Accept": "application/rdf+xml"})
+    assert d.status_code == 200 and b"rdf:RDF" in d.content
+
+
+def test_standard_prefixes_are_predefined_and_own_prefixes_work(http):
+    r = http.get("/sparql", params={"query": "PREFIX x: <https://w3id.org/cakg/id/> ASK { x:imu a cakg:MilitantGroup }"})
+    assert r.json()["boolean"] is True
+
+
+def test_service_description_and_html_page(http):
+    r = http.get("/sparql")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/turtle")
+    triples = list(ox.parse(r.content, format=ox.RdfFormat.TURTLE))
+    sd = "http://www.w3.org/ns/sparql-service-description#"
+    assert any(t.predicate.value == sd + "supportedLanguage" and t.object.value == sd + "SPARQL11Query" for t in triples)
+    assert http.get("/sparql", headers={"Accept": "application/ld+json"}).headers["content-type"].startswith("application/ld+json")
+    page = http.get("/sparql", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert page.headers["content-type"].startswith("text/html")
+    assert "Who protects whom in 2021" in page.text and "which groups sit inside HTS".lower() in page.text.lower()
+    import re
+
+    assert not re.search(r'(src|href)\s*=\s*["\']?(https?:)?//', page.text)  # offline: no external assets
+
+
+def test_example_queries_answer_the_analysts_questions(http):
+    from api.sparql import EXAMPLES
+
+    ex = {e["name"]: e["query"] for e in EXAMPLES}
+    rows = bindings(http.get("/sparql", params={"query": ex["Who protects whom in 2021"]}))
+    assert {r["group"]["value"].rsplit("/", 1)[1] for r in rows} >= {"imu", "iju", "jamaat-ansarullah"}
+    rows = bindings(http.get("/sparql", params={"query": ex["Which groups sit inside HTS"]}))
+    assert {r["group"]["value"].rsplit("/", 1)[1] for r in rows} == {"ktj", "kib"}
+    rows = bindings(http.get("/sparql", params={"query": ex["Who leads each group (current claims)"]}))
+    pairs = {(r["group"]["value"].rsplit("/", 1)[1], r["leader"]["value"].rsplit("/", 1)[1]) for r in rows}
+    assert ("jamaat-ansarullah", "muhammad-sharifov") in pairs and ("ktj", "abu-saloh") not in pairs  # 'former'
+    for e in EXAMPLES:
+        assert http.post("/sparql", data={"query": e["query"]}).status_code == 200, e["name"]
+
+
+def test_cors_without_credentials(http):
+    r = http.get("/sparql", params={"query": "ASK {}"}, headers={"Origin": "https://example.org"})
+    assert r.headers["access-control-allow-origin"] == "*"
+    assert "access-control-allow-credentials" not in r.headers
+    pre = http.options("/sparql", headers={"Origin": "https://example.org", "Access-Control-Request-Method": "POST",
+                                           "Access-Control-Request-Headers": "content-type"})
+    assert pre.status_code == 200 and pre.headers["access-control-allow-origin"] == "*"
+
+
+# ---------------------------------------------------------------------------- guards
+
+@pytest.mark.parametrize("update", [
+    "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+    "DELETE WHERE { ?s ?p ?o }",
+    "LOAD <http://example.org/data.ttl>",
+    "CLEAR DEFAULT",
+    "DROP ALL",
+    "CREATE GRAPH <urn:g>",
+    "PREFIX x: <urn:x#> WITH <urn:g> DELETE { ?s ?p ?o } INSERT { ?s x:p 1 } WHERE { ?s ?p ?o }",
+])
+def test_updates_in_query_are_refused(http, update):
+    r = http.post("/sparql", data={"query": update})
+    assert r.status_code == 400 and r.json()["error"] == "update_refused" and "read-only" in r.json()["message"]
+
+
+def test_update_channels_are_refused(http):
+    r = http.post("/sparql", data={"update": "DROP ALL"})
+    assert r.status_code == 403 and r.json()["error"] == "update_refused"
+    r = http.post("/sparql", content=b"DROP ALL", headers={"Content-Type": "application/sparql-update"})
+    assert r.status_code == 403
+    r = http.get("/sparql", params={"update": "DROP ALL"})
+    assert r.status_code == 403
+    assert http.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}).json()["boolean"] is True
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+    "SELECT * WHERE { ?s ?p ?o OPTIONAL { SERVICE SILENT ?endpoint { ?s ?p ?x } } }",
+    "ASK { FILTER EXISTS { SERVICE <https://query.wikidata.org/sparql> { ?s ?p ?o } } }",
+])
+def test_service_is_refused(http, query):
+    r = http.get("/sparql", params={"query": query})
+    assert r.status_code == 400 and r.json()["error"] == "service_refused"
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }",
+    "SELECT * FROM NAMED <http://example.org/g> WHERE { GRAPH ?g { ?s ?p ?o } }",
+    "CONSTRUCT { ?s ?p ?o } FROM <http://example.org/x> WHERE { ?s ?p ?o }",
+])
+def test_from_clauses_are_refused(http, query):
+    r = http.get("/sparql", params={"query": query})
+    assert r.status_code == 400 and r.json()["error"] == "dataset_refused"
+
+
+def test_protocol_dataset_parameters_are_refused(http):
+    r = http.get("/sparql", params={"query": "ASK {}", "default-graph-uri": "file:///etc/passwd"})
+    assert r.status_code == 400 and r.json()["parameter"] == "default-graph-uri"
+
+
+def test_oversized_query_is_refused(http):
+    big = "ASK { ?s ?p ?o }" + " " * 2100
+    r = http.post("/sparql", data={"query": big})
+    assert r.status_code == 413 and r.json()["error"] == "query_too_long" and "2000" in r.json()["message"]
+    r = http.post("/sparql", content=("#" * 50_000).encode(), headers={"Content-Type": "application/sparql-query"})
+    assert r.status_code == 413
+
+
+def test_syntax_error_gives_message_and_position(http):
+    r = http.get("/sparql", params={"query": "SELECT ?x\nWHERE { ?x ?y }"})
+    body = r.json()
+    assert r.status_code == 400 and body["error"] == "syntax_error"
+    assert body["line"] == 2 and body["column"] >= 9 and "syntax error" in body["message"]
+
+
+def test_not_acceptable_and_wrong_body_type(http):
+    r = http.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 1"}, headers={"Accept": "image/png"})
+    assert r.status_code == 406 and r.json()["error"] == "not_acceptable"
+    # a SELECT asked for in a graph format only: the default results format, not an error
+    # (rdflib's SPARQLStore asks for SPARQL JSON for a CONSTRUCT, and the reverse)
+    r = http.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 1"}, headers={"Accept": "text/turtle"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/sparql-results+json")
+    r = http.get("/sparql", params={"query": "CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1"}, headers={"Accept": "text/csv"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/turtle")
+    r = http.post("/sparql", json={"query": "ASK {}"})
+    assert r.status_code == 415 and r.json()["error"] == "unsupported_media_type"
+    r = http.post("/sparql", content=b"ASK {}", headers={"Content-Type": "text/plain"})
+    assert r.status_code == 415
+
+
+def test_row_cap_truncates_and_says_so(http):
+    r = http.get("/sparql", params={"query": "SELECT ?s WHERE { ?s a cakg:Claim }"})
+    assert r.status_code == 200
+    assert len(bindings(r)) == 5 and r.headers["x-sparql-truncated"] == "true" and r.headers["x-sparql-row-cap"] == "5"
+    assert r.json()["cakg"]["truncated"] is True
+    small = http.get("/sparql", params={"query": "SELECT ?s WHERE { ?s a cakg:Claim } LIMIT 3"})
+    assert len(bindings(small)) == 3 and "x-sparql-truncated" not in small.headers and "cakg" not in small.json()
+    cs = http.get("/sparql", params={"query": "SELECT ?s WHERE { ?s a cakg:Claim }"}, headers={"Accept": "text/csv"})
+    assert len(cs.text.strip().splitlines()) == 1 + 5 and cs.headers["x-sparql-truncated"] == "true"
+    g = http.get("/sparql", params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"}, headers={"Accept": "application/n-triples"})
+    assert len(g.text.strip().splitlines()) == 5 and g.headers["x-sparql-truncated"] == "true"
+
+
+def test_timeout_answers_503_and_frees_the_server(server, http):
+    pool = server.app.state.sparql_runtime.pool if getattr(server.app.state, "sparql_runtime", None) else None
+    http.get("/sparql", params={"query": "ASK {}"})  # make sure the pool is up
+    pool = server.app.state.sparql_runtime.pool
+    before = set(pool.pids())
+    t0 = time.monotonic()
+    r = http.get("/sparql", params={"query": RUNAWAY})
+    took = time.monotonic() - t0
+    assert r.status_code == 503 and r.headers["content-type"].startswith("application/json")
+    assert r.json()["error"] == "timeout" and "1.5 s" in r.json()["message"]
+    assert took < 10
+    killed = before - set(pool.pids())
+    assert len(killed) == 1 and pool.kills >= 1
+    pid = killed.pop()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:  # the runaway worker really is gone
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.05)
+    else:
+        pytest.fail(f"worker {pid} still alive after the timeout")
+    # the server answers at once, and the pool is refilled
+    assert http.get("/sparql", params={"query": "ASK { id:imu ?p ?o }"}).json()["boolean"] is True
+    deadline = time.monotonic() + 30
+    while len(pool.pids()) < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert len(pool.pids()) == 2
+
+
+def test_long_query_does_not_starve_short_ones(server, http):
+    http.get("/sparql", params={"query": "ASK {}"})
+    results = {}
+
+    def long():
+        with httpx.Client(base_url=server.url, timeout=30) as other:
+            results["long"] = other.get("/sparql", params={"query": RUNAWAY}).status_code
+
+    t = threading.Thread(target=long)
+    t.start()
+    time.sleep(0.3)
+    times = []
+    for _ in range(5):
+        t0 = time.monotonic()
+        r = http.get("/sparql", params={"query": PROTECTED})
+        times.append(time.monotonic() - t0)
+        assert r.status_code == 200
+        assert http.get("/entities/imu").status_code == 200  # REST stays responsive too
+    t.join(timeout=30)
+    assert results["long"] == 503
+    assert max(times) < 1.0, times  # answered while the runaway query ran
+
+
+def test_store_unchanged_after_guards(server, http):
+    n = http.get("/sparql", params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"})
+    count = int(bindings(n)[0]["n"]["value"])
+    for q in ("INSERT DATA { <urn:a> <urn:b> <urn:c> }", "CLEAR ALL"):
+        http.post("/sparql", data={"query": q})
+        http.post("/sparql", data={"update": q})
+    n2 = http.get("/sparql", params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"})
+    assert int(bindings(n2)[0]["n"]["value"]) == count == len(server.app.state.store)

@@ -1,0 +1,255 @@
+"""Browser pages without a browser: the HTML and JSON of the index, network views and profiles.
+
+The real-browser tests (canvas, slider, clicks) are in test_browser_views.py.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from graph.testing import FIXTURE_SEEDS, fixture_store
+
+HTML = {"accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+EVIL_LABEL = "<script>window.__xss=1</script>"
+EVIL_ALIAS = '<img src=x onerror="window.__xss=2">'
+EVIL_NOTE = '<b onmouseover="window.__xss=3">bold</b>'
+
+
+def make_evil_seeds(root: Path) -> Path:
+    """A copy of the fixture seeds plus an entity whose label, alias and claim note are markup,
+    and a second nationality for Ilimbek Mamatov (nationalOf is single-valued: a dispute)."""
+    seeds = root / "seeds"
+    shutil.copytree(FIXTURE_SEEDS, seeds)
+    (seeds / "entities" / "evil.yaml").write_text(
+        "entities:\n"
+        f"  - {{id: evil, kind: person, label: {EVIL_LABEL!r}, aliases: [{EVIL_ALIAS!r}]}}\n"
+        "claims:\n"
+        "  - {subject: evil, relation: memberOf, object: hts, start: 2016, source: 'soliev-pantucci-2022:52-56', "
+        f"note: {EVIL_NOTE!r}}}\n"
+        "  - {subject: ilimbek-mamatov, relation: nationalOf, object: tajikistan, source: 'soliev-pantucci-2022:28'}\n",
+        encoding="utf-8")
+    return seeds
+
+
+@pytest.fixture(scope="module")
+def evil_client(tmp_path_factory):
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+
+    seeds = make_evil_seeds(tmp_path_factory.mktemp("evil"))
+    with TestClient(create_app(fixture_store(seeds))) as c:
+        yield c
+
+
+def entity_count(store) -> int:
+    rows = store.select('SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e cakg:id ?id ; a ?c . ?c cakg:kindName ?k '
+                        'FILTER(?k != "source") }')
+    return rows[0]["n"]
+
+
+# ------------------------------------------------------------------------------------ index
+
+def test_index_lists_the_seven_groups_with_generated_summaries(client):
+    r = client.get("/", headers=HTML)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    html = r.text
+    for acronym, entity in [("IMU", "imu"), ("KTJ", "ktj"), ("KIB", "kib"), ("JA", "jamaat-ansarullah"),
+                            ("IJU", "iju"), ("HTS", "hts"), ("ISKP", "iskp")]:
+        assert f'href="/entities/{entity}">{acronym}</a>' in html
+    data = client.get("/index.json").json()
+    assert [g["acronym"] for g in data["groups"]] == ["IMU", "KTJ", "KIB", "JA", "IJU", "HTS", "ISKP"]
+    imu = data["groups"][0]
+    # made from the claims: leaders with dates, base until 2021-08, protector as of 2021
+    assert "Usman Ghazi (from 2009)" in imu["summary"]
+    assert "based in Faryab (until 2021-08)" in imu["summary"]
+    assert "protected by Taliban (as of 2021)" in imu["summary"]
+    assert imu["summary"] in html.replace("&#39;", "'")
+    for link in ('href="/views/network"', 'href="/sparql"', 'href="/docs"', 'id="search-box"', 'src="/static/index.js"'):
+        assert link in html
+
+
+def test_index_summary_follows_the_data(tmp_path):
+    """A new claim changes the summary: the text is generated, not written."""
+    seeds = tmp_path / "seeds"
+    shutil.copytree(FIXTURE_SEEDS, seeds)
+    (seeds / "claims" / "more.yaml").write_text(
+        "claims:\n  - {subject: iskp, relation: basedIn, object: badghis, as_of: 2021, source: 'soliev-pantucci-2022:84'}\n")
+    from api.view_pages import summary
+
+    assert "based in" not in summary(fixture_store(), "iskp", "ISKP")
+    assert "based in Badghis (as of 2021)" in summary(fixture_store(seeds), "iskp", "ISKP")
+
+
+def test_index_server_side_search_without_javascript(client):
+    html = client.get("/", params={"q": "Tajik Taliban"}, headers=HTML).text
+    assert '<a href="/entities/jamaat-ansarullah">Jamaat Ansarullah</a>' in html
+
+
+def test_index_is_json_by_accept_and_by_suffix(client):
+    by_accept = client.get("/", headers={"accept": "application/json"})
+    assert by_accept.headers["content-type"] == "application/json"
+    assert by_accept.json() == client.get("/index.json").json() == client.get("/.json").json()
+
+
+# ------------------------------------------------------------------------------------ network
+
+def test_network_json_has_every_entity_and_typed_edges(client, store):
+    view = client.get("/views/network.json").json()
+    assert view["meta"]["node_count"] == len(view["nodes"]) == entity_count(store)
+    edges = {e["id"]: e for e in view["edges"]}
+    assert edges["hts|rivalOf|hurras-ad-din"]["arrows"] == ""          # symmetric: no arrow
+    assert edges["usman-ghazi|leaderOf|imu"]["arrows"] == "to"         # directed
+    # two leaderOf claims (to 2015, from 2009) are one edge whose tooltip lists both, with sources
+    assert len(edges["usman-ghazi|leaderOf|imu"]["claims"]) == 2
+    title = edges["usman-ghazi|leaderOf|imu"]["title"]
+    assert "leader of" in title and "from 2009" in title and "until 2015" in title
+    assert "soliev-pantucci-2022:24" in title
+    # colours by kind, sizes by degree
+    nodes = {n["id"]: n for n in view["nodes"]}
+    assert nodes["imu"]["color"] != nodes["usman-ghazi"]["color"]
+    assert nodes["taliban"]["size"] > nodes["jafar-yuldash"]["size"]
+    assert view["options"]["physics"]["enabled"] is True
+    assert {k["name"] for k in view["meta"]["kinds"]} >= {"group", "person", "state", "territory", "body"}
+
+
+def test_network_at_a_date(client):
+    counts = {at: client.get("/views/network.json", params={"at": at}).json()["meta"]["edge_count"]
+              for at in ("2009", "2015", "2022")}
+    assert len(set(counts.values())) == 3
+    view = client.get("/views/network.json", params={"at": "2010", "types": "leaderOf"}).json()
+    assert [(e["from"], e["to"]) for e in view["edges"]] == [("usman-ghazi", "imu")]
+    # IMU was based in Faryab until 2021-08: there in 2021-07, gone in 2021-09
+    def based(at):
+        return any(e["id"] == "imu|basedIn|faryab" for e in client.get("/views/network.json", params={"at": at}).json()["edges"])
+    assert based("2021-07") and not based("2021-09")
+
+
+def test_network_filters_types_kinds_and_focus(client):
+    groups = client.get("/views/network.json", params={"kinds": "group"}).json()
+    assert {n["kind"] for n in groups["nodes"]} == {"group"}
+    assert groups["meta"]["filters"]["kinds"] == ["group"]
+    rivals = client.get("/views/network.json", params={"types": "rivalOf,protectedBy"}).json()
+    assert {e["relation"] for e in rivals["edges"]} == {"rivalOf", "protectedBy"}
+    none = client.get("/views/network.json", params={"types": ""}).json()
+    assert none["edges"] == []
+    ego = client.get("/views/network.json", params={"focus": "imu", "depth": "1"}).json()
+    ids = {n["id"] for n in ego["nodes"]}
+    assert {"imu", "taliban", "faryab", "usman-ghazi"} <= ids and "hts" not in ids
+    assert "afghanistan" in {n["id"] for n in client.get("/views/network.json", params={"focus": "imu", "depth": "2"}).json()["nodes"]}
+    assert ego["meta"]["query"] == "focus=imu&depth=1"
+
+
+@pytest.mark.parametrize("params, parameter, status", [
+    ({"at": "2015-13"}, "at", 422), ({"at": "last year"}, "at", 422), ({"depth": "x", "focus": "imu"}, "depth", 422),
+    ({"depth": "9", "focus": "imu"}, "depth", 422), ({"types": "friendOf"}, "types", 422),
+    ({"kinds": "planet"}, "kinds", 422), ({"focus": "nobody"}, "focus", 404)])
+def test_network_bad_parameters_are_named(client, params, parameter, status):
+    for path in ("/views/network.json", "/views/network"):
+        r = client.get(path, params=params, headers=HTML)
+        assert r.status_code == status
+        assert r.json()["parameter"] == parameter and r.json()["message"]
+
+
+def test_network_page_embeds_data_and_controls(client):
+    r = client.get("/views/network", params={"at": "2015", "kinds": "group,person"}, headers=HTML)
+    html = r.text
+    assert 'id="year"' in html and 'min="2009"' in html and 'value="2015"' in html
+    assert 'class="rtype" value="protectedBy"' in html and 'class="kind" value="group"' in html
+    assert '<script type="application/json" id="network-data">' in html
+    assert 'href="/views/network.json?at=2015&amp;kinds=group%2Cperson"' in html
+    assert "Content-Security-Policy" in r.headers and "script-src 'self'" in r.headers["Content-Security-Policy"]
+
+
+def test_physics_off_and_fixed_positions_above_the_threshold(client, monkeypatch):
+    from api import view_network
+
+    monkeypatch.setattr(view_network, "PHYSICS_MAX_NODES", 5)
+    view = client.get("/views/network.json").json()
+    assert view["meta"]["physics"] is False and view["options"]["physics"]["enabled"] is False
+    positions = {(n["x"], n["y"]) for n in view["nodes"]}
+    assert len(positions) == len(view["nodes"])  # every node placed, none on top of another
+
+
+def test_large_layout_uses_igraph_and_spreads_nodes():
+    import networkx as nx
+
+    from api.view_network import NX_LAYOUT_MAX_NODES, layout
+
+    G = nx.gnm_random_graph(NX_LAYOUT_MAX_NODES + 200, 900, seed=3)
+    pos = layout(G)
+    assert len(pos) == len(G) and len(set(pos.values())) == len(G)
+
+
+# ------------------------------------------------------------------------------------ assets
+
+def test_no_page_refers_to_another_host(client):
+    for path in ("/", "/views/network", "/views/entities/imu", "/entities/imu"):
+        html = client.get(path, headers=HTML).text
+        refs = re.findall(r'(?:src|href)="([^"]*)"', html)
+        assert refs and all(ref.startswith(("/", "#")) for ref in refs), (path, refs)
+        assert "cdn" not in html.lower()
+
+
+def test_vis_network_is_served_from_the_pyvis_package(client):
+    import pyvis
+
+    js = client.get("/static/vis/vis-network.min.js")
+    assert js.status_code == 200
+    assert js.content == (Path(pyvis.__file__).parent / "lib" / "vis-9.1.2" / "vis-network.min.js").read_bytes()
+    assert client.get("/static/vis/vis-network.css").status_code == 200
+    assert client.get("/static/network.js").status_code == 200
+
+
+# ------------------------------------------------------------------------------------ profiles
+
+def test_profile_page(client):
+    r = client.get("/entities/imu", headers=HTML)  # the API's route answers a browser with this page
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    html = r.text
+    assert '<h1 id="entity-label">Islamic Movement of Uzbekistan</h1>' in html
+    assert '<span class="alias">IMU</span>' in html and "<small>[ru]</small>" in html
+    assert 'data-relation="leaderOf" data-direction="in"' in html and "<h3>led by" in html
+    assert '<span class="when">from 2009</span>' in html and '<span class="when">until 2021-08</span>' in html
+    assert "soliev-pantucci-2022, line 24" in html and "Central Asia (annual threat assessment for 2021)" in html
+    assert 'href="/views/entities/imu.json"' in html
+    assert '<script type="application/json" id="ego-network-data">' in html
+    assert client.get("/views/entities/imu", headers=HTML).text == html
+
+
+def test_profile_json_twin(client):
+    data = client.get("/views/entities/imu.json").json()
+    assert data["id"] == "imu" and data["kind"] == "group"
+    assert {a["text"] for a in data["aliases"]} == {"IMU", "IDU"}
+    assert data["links"]["json"] == "/views/entities/imu.json"
+    assert client.get("/views/entities/imu", headers={"accept": "application/json"}).json() == data
+    missing = client.get("/views/entities/nobody.json")
+    assert missing.status_code == 404 and "nobody" in missing.json()["message"]
+
+
+def test_profile_marks_disputes(evil_client):
+    html = evil_client.get("/entities/ilimbek-mamatov", headers=HTML).text
+    assert html.count('class="claim is-disputed"') == 2
+    assert 'title="Another claim contradicts this one">disputed by' in html
+    edges = evil_client.get("/views/network.json", params={"focus": "ilimbek-mamatov"}).json()["edges"]
+    dashed = {e["to"] for e in edges if e["dashes"]}
+    assert dashed == {"kyrgyzstan", "tajikistan"}
+    assert all("DISPUTED" in e["title"] for e in edges if e["dashes"])
+
+
+# ------------------------------------------------------------------------------------ escaping
+
+def test_markup_in_names_is_escaped_everywhere(evil_client):
+    for path in ("/entities/evil", "/views/network", "/views/network?focus=hts", "/?q=script", "/entities/hts"):
+        html = evil_client.get(path, headers=HTML).text
+        assert EVIL_LABEL not in html and EVIL_ALIAS not in html and EVIL_NOTE not in html, path
+        assert "window.__xss" in html, path  # the text is there, escaped
+    profile = evil_client.get("/entities/evil", headers=HTML).text
+    assert "<h1 id=\"entity-label\">&lt;script&gt;window.__xss=1&lt;/script&gt;</h1>" in profile
+    # inside the JSON data block, '<' is written \u003c so no tag can close the block
+    block = re.search(r'<script type="application/json" id="ego-network-data">(.*?)</script>', profile, re.S).group(1)
+    assert "<" not in block and "\\u003cscript\\u003e" in block
