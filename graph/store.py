@@ -92,7 +92,10 @@ class GraphStore(ABC):
 
     @abstractmethod
     def select(self, sparql: str, bindings: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-        """Run a SELECT; one dict per solution (unbound variables are left out)."""
+        """Run a SELECT; one dict per solution (unbound variables are left out).
+
+        ``bindings`` fixes variables to values (an IRI as ``str``, or a number, bool or literal);
+        a bound variable must appear in the SELECT projection."""
 
     @abstractmethod
     def ask(self, sparql: str, bindings: dict[str, Any] | None = None) -> bool: ...
@@ -223,7 +226,7 @@ def open_store(data: Path | None = None) -> OxigraphStore:
 
 
 class SparqlEndpointStore(GraphStore):
-    """A remote SPARQL 1.1 endpoint (read-only). Bindings are inlined as constants."""
+    """A remote SPARQL 1.1 endpoint (read-only). Bindings travel as a trailing VALUES clause."""
 
     def __init__(self, endpoint: str, timeout: float = 30.0):
         import httpx
@@ -233,8 +236,10 @@ class SparqlEndpointStore(GraphStore):
 
     def _inline(self, sparql: str, bindings: dict[str, Any] | None) -> str:
         sparql = self.with_prefixes(sparql)
-        for name, value in (bindings or {}).items():
-            sparql = re.sub(rf"[?$]{re.escape(name)}\b", str(to_term(value)), sparql)
+        if bindings:
+            names = " ".join(f"?{name}" for name in bindings)
+            values = " ".join(str(to_term(v)) for v in bindings.values())
+            sparql += f"\nVALUES ({names}) {{ ({values}) }}"
         return sparql
 
     def _post(self, sparql: str, accept: str) -> bytes:
