@@ -16,6 +16,7 @@ class Settings:
     sparql_max_query_length: int = 20_000  # characters
     sparql_row_cap: int = 10_000       # rows returned before truncating (and saying so)
     sparql_concurrency: int = 2        # queries evaluated at once; others wait their turn
+    sparql_memory_triples: int = 2_000_000  # workers copy a built store of at most this many triples into memory
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -25,6 +26,7 @@ class Settings:
             sparql_max_query_length=int(env("CAKG_SPARQL_MAX_LENGTH", cls.sparql_max_query_length)),
             sparql_row_cap=int(env("CAKG_SPARQL_ROW_CAP", cls.sparql_row_cap)),
             sparql_concurrency=int(env("CAKG_SPARQL_CONCURRENCY", cls.sparql_concurrency)),
+            sparql_memory_triples=int(env("CAKG_SPARQL_MEMORY_TRIPLES", cls.sparql_memory_triples)),
         )
 
 

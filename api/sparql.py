@@ -94,10 +94,10 @@ _POOL_LOCK = threading.Lock()
 
 # ---------------------------------------------------------------------------- the pool per app
 
-def pool_source(store: GraphStore) -> tuple[str, object]:
+def pool_source(store: GraphStore, settings: Settings | None = None) -> tuple:
     """What a worker process needs to open the same data: a store path or an N-Quads copy."""
     if isinstance(store, OxigraphStore) and store.path is not None:
-        return ("path", str(store.path))
+        return ("path", str(store.path), (settings or Settings()).sparql_memory_triples)
     if isinstance(store, OxigraphStore):
         return ("data", store.native.dump(format=ox.RdfFormat.N_QUADS))
     return ("data", store.export("ntriples"))
@@ -107,7 +107,7 @@ class SparqlRuntime:
     """The worker pool and the threads that wait on it, created on first use by an app."""
 
     def __init__(self, store: GraphStore, settings: Settings):
-        self.pool = SparqlPool(pool_source(store), size=settings.sparql_concurrency)
+        self.pool = SparqlPool(pool_source(store, settings), size=settings.sparql_concurrency)
         self.executor = ThreadPoolExecutor(max_workers=max(4, settings.sparql_concurrency * 8),
                                            thread_name_prefix="cakg-sparql")
 

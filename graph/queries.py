@@ -85,9 +85,22 @@ _CACHES: "weakref.WeakKeyDictionary[GraphStore, dict]" = weakref.WeakKeyDictiona
 def _cache(store: GraphStore) -> dict:
     """A per-store memo (the store is read-only for the API, so derived tables never go stale)."""
     try:
-        return _CACHES.setdefault(store, {})
+        return _CACHES.setdefault(store, {"lock": threading.RLock()})
     except TypeError:  # pragma: no cover - unhashable/unweakrefable store: no caching
-        return {}
+        return {"lock": threading.RLock()}
+
+
+def _memo(store: GraphStore, key: Any, build) -> Any:
+    """``build()`` once per store and key; concurrent first callers wait for the one build."""
+    cache = _cache(store)
+    try:
+        return cache[key]
+    except KeyError:
+        pass
+    with cache["lock"]:
+        if key not in cache:
+            cache[key] = build()
+        return cache[key]
 
 
 def _lit(value: str) -> str:
@@ -119,9 +132,10 @@ def relation_types(store: GraphStore) -> dict[str, dict]:
     >>> relation_types(fixture_store())["protectedBy"]["inverse_label"]
     'protects'
     """
-    cache = _cache(store)
-    if "relations" in cache:
-        return cache["relations"]
+    return _memo(store, "relations", lambda: _relation_types(store))
+
+
+def _relation_types(store: GraphStore) -> dict[str, dict]:
     rows = store.select("""
         SELECT ?r ?label ?inv ?cat ?def
                (GROUP_CONCAT(DISTINCT ?sk; SEPARATOR=" ") AS ?sks) (GROUP_CONCAT(DISTINCT ?ok; SEPARATOR=" ") AS ?oks)
@@ -151,17 +165,16 @@ def relation_types(store: GraphStore) -> dict[str, dict]:
             "instantaneous": bool(r.get("instantaneous", False)),
             "single_valued": bool(r.get("single_valued", False)),
         }
-    cache["relations"] = out
     return out
 
 
 def entity_kinds(store: GraphStore) -> dict[str, str]:
     """Entity kind name -> label (``group`` -> ``militant group``), read from the ontology in the store."""
-    cache = _cache(store)
-    if "kinds" not in cache:
+    def build():
         rows = store.select("SELECT ?k ?label WHERE { ?c cakg:kindName ?k OPTIONAL { ?c rdfs:label ?label } } ORDER BY ?k")
-        cache["kinds"] = {r["k"]: r.get("label", r["k"]) for r in rows if r["k"] != "source"}
-    return cache["kinds"]
+        return {r["k"]: r.get("label", r["k"]) for r in rows if r["k"] != "source"}
+
+    return _memo(store, "kinds", build)
 
 
 def resolve_relation_types(store: GraphStore, names: Iterable[str]) -> list[str]:
@@ -188,9 +201,10 @@ def resolve_relation_types(store: GraphStore, names: Iterable[str]) -> list[str]
 
 def _entity_table(store: GraphStore) -> dict[str, dict]:
     """Every entity by id: id, iri, kind, subtype, label, note, labels and aliases (with language)."""
-    cache = _cache(store)
-    if "entity_table" in cache:
-        return cache["entity_table"]
+    return _memo(store, "entity_table", lambda: _build_entity_table(store))
+
+
+def _build_entity_table(store: GraphStore) -> dict[str, dict]:
     rows = store.select("""
         SELECT ?id ?label ?kind ?subtype ?note WHERE {
           ?e cakg:id ?id ; rdfs:label ?label ; a ?cls . ?cls cakg:kindName ?kind . FILTER(?kind != "source")
@@ -216,7 +230,6 @@ def _entity_table(store: GraphStore) -> dict[str, dict]:
     for entity in table.values():
         entity["labels"].sort(key=lambda x: (x["text"], x["lang"]))
         entity["aliases"].sort(key=lambda x: (x["text"], x["lang"]))
-    cache["entity_table"] = table
     return table
 
 
@@ -273,14 +286,13 @@ def entity_profile(store: GraphStore, entity_id: str) -> dict | None:
 
 def list_entities(store: GraphStore, kind: str | None = None) -> list[dict]:
     """Every entity (optionally of one kind) with its label, subtype and number of claims, by label."""
-    cache = _cache(store)
-    key = ("entities", kind)
-    if key not in cache:
+    def build():
         tables = claim_tables(store)
-        cache[key] = [{"id": e["id"], "iri": e["iri"], "kind": e["kind"], "subtype": e["subtype"], "label": e["label"],
-                       "claims": len(tables.by_entity.get(e["id"], ()))}
-                      for e in _entity_table(store).values() if kind is None or e["kind"] == kind]
-    return cache[key]
+        return [{"id": e["id"], "iri": e["iri"], "kind": e["kind"], "subtype": e["subtype"], "label": e["label"],
+                 "claims": len(tables.by_entity.get(e["id"], ()))}
+                for e in _entity_table(store).values() if kind is None or e["kind"] == kind]
+
+    return _memo(store, ("entities", kind), build)
 
 
 # ---------------------------------------------------------------------------- search
@@ -288,36 +300,38 @@ def list_entities(store: GraphStore, kind: str | None = None) -> list[dict]:
 @dataclass
 class _Named:
     entity: dict
-    names: list[tuple[str, str, bool]] = field(default_factory=list)  # (name, folded, is_label)
+    blob: str = ""  # every folded name, for a quick "could it match at all" test
+    names: list[tuple[str, str, bool, str, tuple[str, ...]]] = field(default_factory=list)
+    # (name, folded, is_label, compact, words)
 
 
 def _search_index(store: GraphStore) -> list[_Named]:
-    cache = _cache(store)
-    if "search" not in cache:
+    def build():
         table = _entity_table(store)
         index = []
         for e in list_entities(store):
             named = _Named(e)
-            for n in table[e["id"]]["labels"]:
-                named.names.append((n["text"], fold(n["text"]), True))
-            for n in table[e["id"]]["aliases"]:
-                named.names.append((n["text"], fold(n["text"]), False))
+            for is_label, key in ((True, "labels"), (False, "aliases")):
+                for n in table[e["id"]][key]:
+                    folded = fold(n["text"])
+                    named.names.append((n["text"], folded, is_label, folded.replace(" ", ""), tuple(folded.split())))
+            named.blob = " | ".join(f"{n[1]} {n[3]}" for n in named.names)
             index.append(named)
-        cache["search"] = index
-    return cache["search"]
+        return index
+
+    return _memo(store, "search", build)
 
 
-def _score(query_folded: str, query_compact: str, name_folded: str, is_label: bool) -> int:
-    name_compact = name_folded.replace(" ", "")
-    bonus = 5 if is_label else 0
-    if not name_compact:
+def _score(query_words: list[str], query_compact: str, name_compact: str, words: tuple[str, ...],
+           is_label: bool) -> int:
+    if not name_compact or query_compact[0] not in name_compact:
         return 0
+    bonus = 5 if is_label else 0
     if name_compact == query_compact:
         return 100 + bonus
     if name_compact.startswith(query_compact):
         return 80 + bonus
-    words = name_folded.split()
-    if all(any(w.startswith(q) for w in words) for q in query_folded.split()):
+    if all(any(w.startswith(q) for w in words) for q in query_words):
         return 60 + bonus
     if query_compact in name_compact:
         return 40 + bonus
@@ -341,15 +355,18 @@ def search_entities(store: GraphStore, q: str, kind: str | None = None, limit: i
     'muhammad-sharifov'
     """
     qf, qc = fold(q), compact(q)
+    query_words = qf.split()
     if not qc:
         raise ValueError("the search text has no letters or digits")
     hits = []
     for named in _search_index(store):
         if kind and named.entity["kind"] != kind:
             continue
+        if not all(w in named.blob for w in query_words) and qc not in named.blob:
+            continue  # no name can match: every kind of match needs the words (or the compact form)
         best, matched = 0, ""
-        for name, folded, is_label in named.names:
-            s = _score(qf, qc, folded, is_label)
+        for name, _folded, is_label, name_compact, words in named.names:
+            s = _score(query_words, qc, name_compact, words, is_label)
             if s > best:
                 best, matched = s, name
         if best:
@@ -361,7 +378,7 @@ def search_entities(store: GraphStore, q: str, kind: str | None = None, limit: i
             if kind and named.entity["kind"] != kind:
                 continue
             best, matched = 0.0, ""
-            for name, folded, _ in named.names:
+            for name, folded, *_ in named.names:
                 for candidate in {folded.replace(" ", ""), *(folded.split() if " " not in qf else ())}:
                     ratio = difflib.SequenceMatcher(None, qc, candidate).ratio()
                     if ratio > best:
@@ -519,25 +536,21 @@ def claim_tables(store: GraphStore) -> ClaimTables:
     Building reads the whole graph's claims (a fraction of a second for the curated graph); the
     app does it at start-up in the background (:func:`warm`). Claims are shared: do not modify.
     """
-    cache = _cache(store)
-    tables = cache.get("claim_tables")
-    if tables is not None:
-        return tables
-    with cache.setdefault("lock", threading.Lock()):
-        if "claim_tables" in cache:
-            return cache["claim_tables"]
-        tables = ClaimTables()
-        for c in claims_where(store, "?c a cakg:Claim ."):
-            tables.claims[c["id"]] = c
-            tables.by_relation.setdefault(c["relation"], []).append(c["id"])
-            ends = {c["subject"]["id"]} | ({c["object"]["id"]} if c["object"] else set())
-            for e in ends:
-                tables.by_entity.setdefault(e, []).append(c["id"])
-            for src in dict.fromkeys(x["document"] for x in c["sources"]):
-                tables.by_source.setdefault(src, []).append(c["id"])
-            for e in {c["claimed_by"], c["reported_by"], *c["scope"]} - {None}:
-                tables.mentions.setdefault(e, set()).add(c["id"])
-        cache["claim_tables"] = tables
+    return _memo(store, "claim_tables", lambda: _build_claim_tables(store))
+
+
+def _build_claim_tables(store: GraphStore) -> ClaimTables:
+    tables = ClaimTables()
+    for c in claims_where(store, "?c a cakg:Claim ."):
+        tables.claims[c["id"]] = c
+        tables.by_relation.setdefault(c["relation"], []).append(c["id"])
+        ends = {c["subject"]["id"]} | ({c["object"]["id"]} if c["object"] else set())
+        for e in ends:
+            tables.by_entity.setdefault(e, []).append(c["id"])
+        for src in dict.fromkeys(x["document"] for x in c["sources"]):
+            tables.by_source.setdefault(src, []).append(c["id"])
+        for e in {c["claimed_by"], c["reported_by"], *c["scope"]} - {None}:
+            tables.mentions.setdefault(e, set()).add(c["id"])
     return tables
 
 
@@ -672,9 +685,10 @@ def disputes(store: GraphStore) -> list[dict]:
 
 def list_sources(store: GraphStore) -> list[dict]:
     """Every source document with its bibliographic identity and the number of claims citing it."""
-    cache = _cache(store)
-    if "sources" in cache:
-        return cache["sources"]
+    return _memo(store, "sources", lambda: _list_sources(store))
+
+
+def _list_sources(store: GraphStore) -> list[dict]:
     rows = store.select("""
         SELECT ?id ?title ?author ?publisher ?date ?file ?circa ?note (COUNT(DISTINCT ?c) AS ?claims) WHERE {
           ?d a cakg:SourceDocument ; cakg:id ?id .
@@ -692,7 +706,6 @@ def list_sources(store: GraphStore) -> list[dict]:
                     "publisher": r.get("publisher"), "date": None if r.get("date") is None else str(r["date"]),
                     "file": r.get("file"), "circa": bool(r.get("circa", False)), "note": r.get("note"),
                     "claims": r.get("claims", 0)})
-    cache["sources"] = out
     return out
 
 

@@ -284,3 +284,17 @@ def test_requests_never_change_the_store(c):
     c.post("/sparql", data={"update": "INSERT DATA { <urn:a> <urn:b> <urn:c> }"})
     c.post("/sparql", content="DROP ALL", headers={"Content-Type": "application/sparql-update"})
     assert c.get("/stats").json() == before
+
+
+def test_responses_match_their_documented_models(c, disputed_client):
+    """Large JSON answers skip per-request validation; here they must validate against the models."""
+    from api import models
+
+    models.EntityProfile.model_validate(c.get("/entities/imu").json())
+    models.EntityProfile.model_validate(c.get("/entities/kib-afghan-wing").json())
+    models.AffiliationsResponse.model_validate(c.get("/groups/imu/affiliations", params={"figures": "true"}).json())
+    models.Page[models.Claim].model_validate(c.get("/relations", params={"figures": "true", "limit": 1000}).json())
+    models.Page[models.SearchHit].model_validate(c.get("/entities", params={"q": "imu"}).json())
+    models.SourceDetail.model_validate(c.get("/sources/soliev-pantucci-2022").json())
+    for pair in disputed_client.get("/disputes").json():
+        models.DisputePair.model_validate(pair)
