@@ -21,6 +21,7 @@ import threading
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
+from fastapi_offline import FastAPIOffline
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
@@ -70,7 +71,7 @@ def create_app(store: GraphStore | None = None, settings: Settings | None = None
 
         close_runtime(app)  # stop the SPARQL worker processes
 
-    app = FastAPI(
+    app = FastAPIOffline(  # Swagger UI and ReDoc served from the package: /docs works offline
         title="cakg: Central Asian militancy knowledge graph",
         description="Sourced, time-aware claims about Central Asian militant groups, the people in them, "
                     "the states and territories they act in and the regional bodies that respond to them.",
@@ -83,15 +84,9 @@ def create_app(store: GraphStore | None = None, settings: Settings | None = None
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=False,
                        allow_methods=["GET", "POST", "OPTIONS"], allow_headers=["*"],
                        expose_headers=["X-SPARQL-Truncated", "X-SPARQL-Row-Cap", "X-SPARQL-Rows", "X-Total-Count"])
-    from . import fragments, rest, sparql  # noqa: WPS433 (routers register on import)
+    from . import fragments, rest, sparql, views  # noqa: WPS433 (routers register on import)
 
-    try:
-        from . import views
-    except ImportError:  # the views module (issue 4) may not exist yet
-        views = None
     for module in (rest, sparql, fragments, views):
-        if module is not None:
-            app.include_router(module.router)
-    if views is not None:
-        views.mount_static(app)
+        app.include_router(module.router)
+    views.mount_static(app)
     return app

@@ -240,3 +240,13 @@ def test_a_script_in_a_label_runs_nowhere(page, evil_server, artifacts):
         page.goto(evil_server.url + path)
         page.wait_for_load_state("load")
         no_script_ran(page)
+
+
+def test_api_docs_and_sparql_page_work_offline(page, live_server, artifacts):
+    """/docs (Swagger UI), /redoc and the SPARQL page load every asset from 127.0.0.1."""
+    page.goto(live_server.url + "/docs")
+    page.wait_for_selector(".opblock", timeout=15_000)  # Swagger UI rendered the operations
+    assert page.locator(".opblock").count() >= 10
+    page.screenshot(path=str(artifacts / "api-docs.png"))
+    page.goto(live_server.url + "/sparql", wait_until="networkidle")
+    assert page.locator("textarea, [name=query]").count() >= 1
