@@ -6,7 +6,8 @@ The projection, the time snapshot and the kind/relation filters come from :mod:`
 * parallel claims with the same ends and relation are merged into one edge whose tooltip lists
   every claim (its dates and sources); an edge is dashed when any of its claims is disputed;
 * node colour and shape by entity kind, size by degree in the view; edge colour by relation
-  category, an arrow for directed relations, none for symmetric ones;
+  type (each type a shade of its category's hue), an arrow for directed relations, none for
+  symmetric ones;
 * positions from a layout computed once per store for the whole graph (so a view keeps its shape
   while the time slider moves), or for the subgraph of an ego view; physics (vis-network's
   force simulation) only below :data:`PHYSICS_MAX_NODES` nodes.
@@ -24,6 +25,7 @@ True
 
 from __future__ import annotations
 
+import colorsys
 import json
 import math
 import re
@@ -77,6 +79,29 @@ CATEGORY_COLOURS: dict[str, str] = {
     "event": "#7f7f7f",
 }
 DEFAULT_CATEGORY_COLOUR = "#555555"
+
+
+def relation_colours(relations: dict[str, dict]) -> dict[str, str]:
+    """One colour per relation type: its category's hue, in a shade of its own.
+
+    >>> c = relation_colours({"alliedWith": {"category": "group-group"}, "rivalOf": {"category": "group-group"}})
+    >>> len(set(c.values())) == 2 and all(v.startswith("#") for v in c.values())
+    True
+    """
+    out: dict[str, str] = {}
+    by_category: dict[str, list[str]] = {}
+    for rel, meta in relations.items():
+        by_category.setdefault(meta.get("category", ""), []).append(rel)
+    for category, rels in by_category.items():
+        base = CATEGORY_COLOURS.get(category, DEFAULT_CATEGORY_COLOUR)
+        h, l, s = colorsys.rgb_to_hls(*(int(base[i:i + 2], 16) / 255 for i in (1, 3, 5)))
+        rels = sorted(rels)
+        for i, rel in enumerate(rels):
+            light = 0.25 + 0.45 * i / (len(rels) - 1) if len(rels) > 1 else l
+            hue = (h + 0.03 * ((i % 3) - 1)) % 1.0
+            r, g, b = colorsys.hls_to_rgb(hue, light, max(s, 0.35))
+            out[rel] = f"#{round(r * 255):02x}{round(g * 255):02x}{round(b * 255):02x}"
+    return out
 
 _DATE = re.compile(r"^\d{4}(-\d{2})?$")
 
@@ -418,6 +443,7 @@ def build_view(store: GraphStore, q: NetworkQuery) -> dict[str, Any]:
                   f"click to open the profile",
             borderWidth=3 if node == q.focus else 1,
         )
+    colours = relation_colours(relations)
     for (a, b, rel), m in sorted(merged.items()):
         meta = relations.get(rel, {})
         category = meta.get("category", "")
@@ -425,7 +451,7 @@ def build_view(store: GraphStore, q: NetworkQuery) -> dict[str, Any]:
         label = meta.get("label", rel)
         net.add_edge(
             a, b, id=f"{a}|{rel}|{b}", relation=rel, category=category,
-            color=CATEGORY_COLOURS.get(category, DEFAULT_CATEGORY_COLOUR),
+            color=colours.get(rel, DEFAULT_CATEGORY_COLOUR),
             arrows="" if meta.get("symmetric") else "to", dashes=disputed, disputed=disputed,
             claims=[d["claim"] for d in m.claims], width=1 + min(len(m.claims), 4) * 0.5,
             title=_edge_title(H, a, b, label, m.claims),
@@ -452,8 +478,7 @@ def build_view(store: GraphStore, q: NetworkQuery) -> dict[str, Any]:
             "years": {"first": years[0], "last": years[1]} if years else None,
             "relation_types": [{"name": r, "label": relations.get(r, {}).get("label", r),
                                 "category": relations.get(r, {}).get("category", ""),
-                                "color": CATEGORY_COLOURS.get(relations.get(r, {}).get("category", ""),
-                                                              DEFAULT_CATEGORY_COLOUR),
+                                "color": colours.get(r, DEFAULT_CATEGORY_COLOUR),
                                 "symmetric": relations.get(r, {}).get("symmetric", False),
                                 "shown": q.types is None or r in q.types} for r in all_types],
             "kinds": [{"name": k, "label": label, **KIND_STYLE.get(k, DEFAULT_KIND_STYLE),

@@ -115,6 +115,14 @@ def test_network_json_has_every_entity_and_typed_edges(client, store):
     assert nodes["taliban"]["size"] > nodes["jafar-yuldash"]["size"]
     assert view["options"]["physics"]["enabled"] is True
     assert {k["name"] for k in view["meta"]["kinds"]} >= {"group", "person", "state", "territory", "body"}
+    # edge colour by relation type: every type its own colour, the same one its checkbox shows
+    by_type = {}
+    for e in view["edges"]:
+        by_type.setdefault(e["relation"], set()).add(e["color"])
+    assert all(len(c) == 1 for c in by_type.values())
+    assert len({next(iter(c)) for c in by_type.values()}) == len(by_type)
+    swatches = {r["name"]: r["color"] for r in view["meta"]["relation_types"]}
+    assert all(swatches[r] in c for r, c in by_type.items())
 
 
 def test_network_at_a_date(client):
