@@ -8,7 +8,6 @@ from pathlib import Path
 
 import click
 
-from . import config
 
 
 def _progress(message: str) -> None:
@@ -124,11 +123,11 @@ def query(sparql, query_file, fmt, data):
     text = store.with_prefixes(text)
     try:
         if fmt == "table":
-            kind, _ = store.sparql(text, "json")
+            kind, body = store.sparql(text, "json", rdf_format="turtle")
             if kind == "graph":
-                click.echo(store.sparql(text, rdf_format="turtle")[1].decode())
+                click.echo(body.decode())
                 return
-            rows = json.loads(store.sparql(text, "json")[1])
+            rows = json.loads(body)
             if "boolean" in rows:
                 click.echo(str(rows["boolean"]).lower())
                 return
@@ -209,7 +208,7 @@ def stats(data, as_json):
 @data_option
 def disputes(data):
     """List pairs of claims that contradict each other, with their sources."""
-    from .queries import dispute_pairs
+    from .queries import disputes as dispute_list
     from .store import StoreMissing, open_store
 
     try:
@@ -217,9 +216,11 @@ def disputes(data):
     except StoreMissing as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
-    pairs = dispute_pairs(store)
-    for a, b in pairs:
-        click.echo(f"- {a['claim']}  [{a['source']}]\n  vs {b['claim']}  [{b['source']}]")
+    pairs = dispute_list(store)
+    cite = lambda c: "; ".join(f"{s['document']} {s['locator']}" for s in c["sources"])
+    for pair in pairs:
+        a, b = pair["a"], pair["b"]
+        click.echo(f"- {a['id']}  [{cite(a)}]\n  vs {b['id']}  [{cite(b)}]")
     click.echo(f"{len(pairs)} dispute(s)", err=True)
 
 

@@ -5,10 +5,16 @@ Each function takes any :class:`~graph.store.GraphStore` and returns plain Pytho
 
 from __future__ import annotations
 
-from collections import Counter
+import datetime as _dt
+import threading
+import weakref
+from dataclasses import dataclass, field
+from typing import Any, Iterable
 
-from .config import local_id
+from .config import SOURCE, entity_iri, local_id
+from .dates import PartialDate, parse_date
 from .store import GraphStore
+from .text import compact, fold
 
 
 def graph_stats(store: GraphStore) -> dict:
@@ -38,46 +44,10 @@ def graph_stats(store: GraphStore) -> dict:
     }
 
 
-def dispute_pairs(store: GraphStore) -> list[tuple[dict, dict]]:
-    """Each pair of disputing claims once, with a short description and source of each side."""
-    rows = store.select("""
-        SELECT ?a ?b ?la ?lb ?sa ?sb WHERE {
-          ?a cakg:disputes ?b . FILTER(STR(?a) < STR(?b))
-          ?a cakg:id ?la . ?b cakg:id ?lb .
-          OPTIONAL { ?a cakg:citation/cakg:document/cakg:id ?da . ?a cakg:citation/cakg:locator ?xa }
-          OPTIONAL { ?b cakg:citation/cakg:document/cakg:id ?db . ?b cakg:citation/cakg:locator ?xb }
-          BIND(CONCAT(COALESCE(?da, ""), " ", COALESCE(?xa, "")) AS ?sa)
-          BIND(CONCAT(COALESCE(?db, ""), " ", COALESCE(?xb, "")) AS ?sb)
-        } ORDER BY ?la ?lb""")
-    seen, pairs = set(), []
-    for r in rows:
-        key = (r["la"], r["lb"])
-        if key in seen:
-            continue
-        seen.add(key)
-        pairs.append(({"claim": r["la"], "source": r.get("sa", "")}, {"claim": r["lb"], "source": r.get("sb", "")}))
-    return pairs
-
-
-def relation_counts(store: GraphStore) -> Counter:
-    return Counter(graph_stats(store)["claims_by_relation"])
-
-
 # ============================================================================ shared read queries
 # Used by the REST API, the SPARQL page, the views and the notebooks. Every function takes any
 # GraphStore and returns plain dicts/lists (JSON-ready). Ids are the short local ids
 # (``imu``, a claim id, a source id); IRIs are given alongside.
-
-import datetime as _dt
-import re
-import threading
-import weakref
-from dataclasses import dataclass, field
-from typing import Any, Iterable
-
-from .config import SOURCE, entity_iri
-from .dates import PartialDate, parse_date
-from .text import compact, fold
 
 _CACHES: "weakref.WeakKeyDictionary[GraphStore, dict]" = weakref.WeakKeyDictionary()
 
@@ -103,24 +73,10 @@ def _memo(store: GraphStore, key: Any, build) -> Any:
         return cache[key]
 
 
-def _lit(value: str) -> str:
-    """A SPARQL string literal."""
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r") + '"'
-
-
 def _iri(value: str) -> str:
     if any(ch in value for ch in '<>"{}|^`\\ \n'):
         raise ValueError(f"not a valid IRI: {value!r}")
     return f"<{value}>"
-
-
-def _select(store: GraphStore, sparql: str, bindings: dict[str, Any] | None = None) -> list[dict]:
-    """``store.select`` with ``bindings`` written into the query as constants (an IRI for a
-    ``str`` with a scheme, else a string literal), so they work in any store and any position."""
-    for name, value in (bindings or {}).items():
-        term = _iri(value) if re.match(r"^[a-z][a-z0-9+.-]*:[^ ]*$", str(value)) else _lit(str(value))
-        sparql = re.sub(rf"[?$]{re.escape(name)}\b", lambda _m: term, sparql)
-    return store.select(sparql)
 
 
 # ---------------------------------------------------------------------------- schema, from the store
@@ -436,10 +392,10 @@ def _number(v: Any) -> Any:
     return int(v) if isinstance(v, float) and v.is_integer() else v
 
 
-def claims_where(store: GraphStore, pattern: str, bindings: dict[str, Any] | None = None) -> list[dict]:
+def claims_where(store: GraphStore, pattern: str) -> list[dict]:
     """Complete claims selected by a SPARQL group pattern that binds ``?c`` (the claim node).
 
-    ``pattern`` may use ``bindings`` (values substituted for variables). Each claim is a dict:
+    Each claim is a dict:
     id, iri, relation, relation_label, subject/object (``{id, label, kind}``; object is ``None``
     for a figure, which is in ``quantity``), start/end/as_of with their precisions, valid_from /
     valid_until (normalised days), ``as_of_only`` (known to hold only as of a date),
@@ -453,7 +409,7 @@ def claims_where(store: GraphStore, pattern: str, bindings: dict[str, Any] | Non
     ('taliban', '2021', True, 'line 18')
     """
     relations = relation_types(store)
-    rows = _select(store, _CLAIM_SELECT % {"pattern": pattern}, bindings)
+    rows = store.select(_CLAIM_SELECT % {"pattern": pattern})
     claims: dict[str, dict] = {}
     for r in rows:
         if r["c"] in claims:
@@ -487,7 +443,7 @@ def claims_where(store: GraphStore, pattern: str, bindings: dict[str, Any] | Non
         }
     if not claims:
         return []
-    for r in _select(store, _CLAIM_EXTRAS % {"pattern": pattern}, bindings):
+    for r in store.select(_CLAIM_EXTRAS % {"pattern": pattern}):
         claim = claims.get(r["c"])
         if claim is None:
             continue
@@ -495,7 +451,7 @@ def claims_where(store: GraphStore, pattern: str, bindings: dict[str, Any] | Non
         if r["v"] not in target:
             target.append(r["v"])
     seen = set()
-    for r in _select(store, _CLAIM_SOURCES % {"pattern": pattern}, bindings):
+    for r in store.select(_CLAIM_SOURCES % {"pattern": pattern}):
         claim = claims.get(r["c"])
         if claim is None or (r["c"], r["cit"]) in seen:
             continue

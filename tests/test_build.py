@@ -13,7 +13,7 @@ from rdflib import Graph
 from graph import build as build_mod
 from graph.build import build, compile_seeds
 from graph.cli import main
-from graph.config import CAKG, CLAIM, ID, ontology_dir
+from graph.config import CAKG, CLAIM, ID
 from graph.ontology import load_schema
 from graph.seeds import SeedError
 from graph.store import build_info, current_store_path, open_store
@@ -290,3 +290,15 @@ def test_figures_counting_different_things_do_not_dispute(seeds):
                         "source: 'soliev-pantucci-2022:114', id: iju-other-count}")
     g = compile_seeds(seeds, locators=False).graph
     assert (CLAIM["iju-fighters"], CAKG.disputes, CLAIM["iju-other-count"]) not in g
+
+
+def test_cli_disputes_lists_each_pair_with_its_sources(seeds, data):
+    append_claim(seeds, "  - {subject: iju, relation: fighterCount, value: 1000, approx: about, "
+                        "source: 'soliev-pantucci-2022:114', id: wrong-iju-figure}")
+    append_claim(seeds, "  - {subject: iju, relation: fighterCount, value: 100, approx: about, "
+                        "source: 'soliev-pantucci-2022:114', id: iju-figure}")
+    build(seeds, data, locators=False)
+    result = CliRunner().invoke(main, ["disputes", "--data", str(data)])
+    assert result.exit_code == 0
+    assert "- iju-figure  [soliev-pantucci-2022 line 114]\n  vs wrong-iju-figure  [soliev-pantucci-2022 line 114]" in result.output
+    assert "1 dispute(s)" in result.output
