@@ -7,11 +7,18 @@ starts a fresh one: the server is really freed, not merely no longer waiting.
 
 In the worker (:func:`evaluate`):
 
-1. the query is parsed with rdflib's SPARQL 1.1 parser and translated to algebra; updates
-   (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE ...), ``SERVICE`` anywhere (it would make the server
-   fetch URLs) and ``FROM``/``FROM NAMED`` (rdflib would load them, e.g. ``file:`` URLs) are refused;
-2. the original string is evaluated by pyoxigraph over the store, read-only;
-3. results are serialised with at most ``row_cap`` rows (or triples); a truncation is reported.
+1. the query text is made canonical (:func:`canonical_query`): the codepoint escapes ``\\uXXXX`` /
+   ``\\UXXXXXXXX`` are expanded once, as SPARQL 1.1 Query §19.2 says, before any parsing;
+2. that canonical text is parsed with rdflib's SPARQL 1.1 grammar and translated to algebra;
+   updates (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE ...), ``SERVICE`` anywhere (it would make
+   the server fetch URLs) and ``FROM``/``FROM NAMED`` are refused;
+3. the same canonical text, the one the guard checked, is evaluated by pyoxigraph, read-only:
+   guard and engine never see two different queries;
+4. results are serialised with at most ``row_cap`` rows (or triples); a truncation is reported.
+
+Independently of the guard, each worker is sandboxed (:func:`sandbox`) before it opens the store:
+a seccomp filter makes ``socket(AF_INET/AF_INET6)`` fail, so the engine itself cannot reach any
+network even for a query the guard misjudged.
 
 >>> from graph.store import memory_store
 >>> store = memory_store(b'<http://e/a> <http://e/p> <http://e/b> .')
@@ -30,6 +37,7 @@ import json
 import multiprocessing
 import os
 import queue
+import re
 import threading
 import time
 from functools import lru_cache
@@ -85,10 +93,38 @@ def _walk(node: Any, seen: set[int] | None = None):
             yield from _walk(value, seen)
 
 
+_ESCAPE = re.compile(r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}")
+
+
+def canonical_query(query: str) -> tuple[str | None, dict | None]:
+    r"""The query with its codepoint escapes expanded once (SPARQL 1.1 Query §19.2), as
+    ``(text, None)``, or ``(None, error)``. This text is both what the guard checks and what the
+    engine runs. An expansion that leaves a new escape behind (``\u005Cu000A``) is refused:
+    a second expansion by either parser would make it mean something else.
+
+    >>> canonical_query(r"SELECT * WHERE { # \u000a ?s ?p ?o }")[0]
+    'SELECT * WHERE { # \n ?s ?p ?o }'
+    >>> canonical_query(r"ASK { ?s ?p '\u005Cu0041' }")[1]["error"]
+    'syntax_error'
+    """
+    from rdflib.plugins.sparql.parser import expandUnicodeEscapes
+
+    try:
+        text = expandUnicodeEscapes(query)
+    except ValueError as exc:
+        return None, _error(400, "syntax_error", f"SPARQL syntax error: {exc}")
+    if _ESCAPE.search(text):
+        return None, _error(400, "syntax_error", "SPARQL syntax error: a codepoint escape (\\u or \\U) expands "
+                            "to another escape; write the character itself")
+    return text, None
+
+
 @lru_cache(maxsize=512)
 def check_query(query: str) -> tuple[str | None, dict | None]:
-    """Parse and inspect a query: ``(form, None)`` if allowed (form is ``SelectQuery``,
-    ``AskQuery``, ``ConstructQuery`` or ``DescribeQuery``), else ``(None, error)``.
+    """Parse and inspect a query that is already canonical (:func:`canonical_query`): ``(form,
+    None)`` if allowed (form is ``SelectQuery``, ``AskQuery``, ``ConstructQuery`` or
+    ``DescribeQuery``), else ``(None, error)``. The grammar runs on the text as given, with no
+    second expansion of escapes, so the guard sees exactly what the engine will run.
 
     >>> check_query("SELECT * WHERE { ?s ?p ?o }")[0]
     'SelectQuery'
@@ -100,13 +136,13 @@ def check_query(query: str) -> tuple[str | None, dict | None]:
     """
     from pyparsing import ParseException
     from rdflib.plugins.sparql.algebra import translateQuery
-    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+    from rdflib.plugins.sparql.parser import Query, UpdateUnit
 
     try:
-        parsed = parseQuery(query)
+        parsed = Query.parse_string(query, parse_all=True)
     except ParseException as exc:
         try:
-            parseUpdate(query)
+            UpdateUnit.parse_string(query, parse_all=True)
         except Exception:  # noqa: BLE001 - not an update either: report the query syntax error
             message = str(exc)
             return None, _error(400, "syntax_error", f"SPARQL syntax error: {message}", line=exc.lineno, column=exc.col)
@@ -188,7 +224,9 @@ def evaluate(store, job: dict) -> dict:
     ``media``/``body``/``rows``/``truncated`` or ``error``/``message`` (and line/column)."""
     import pyoxigraph as ox
 
-    query = job["query"]
+    query, error = canonical_query(job["query"])
+    if error:
+        return error
     form, error = check_query(query)
     if error:
         return error
@@ -242,9 +280,35 @@ def _open_store(source: tuple[str, Any]):
     return store
 
 
-def worker_main(conn, source: tuple[str, Any]) -> None:
-    """A worker process: open the store, then answer jobs until the pipe closes or ``None`` comes."""
+def sandbox() -> str | None:
+    """Forbid this process to open IPv4/IPv6 sockets (a seccomp filter: ``socket()`` with
+    ``AF_INET``/``AF_INET6`` fails with EACCES), so the SPARQL engine cannot fetch anything, even
+    for a ``SERVICE`` the guard did not see. Pipes and Unix sockets still work. Returns ``None``
+    when the filter is in place, else why it is not (no libseccomp, not Linux)."""
+    import errno
+    import socket
+
     try:
+        import pyseccomp as seccomp
+
+        rules = seccomp.SyscallFilter(defaction=seccomp.ALLOW)
+        for family in (socket.AF_INET, socket.AF_INET6):
+            rules.add_rule(seccomp.ERRNO(errno.EACCES), "socket", seccomp.Arg(0, seccomp.EQ, family))
+        rules.load()
+    except Exception as exc:  # noqa: BLE001 - report, the parse guard still stands
+        return f"network sandbox unavailable: {exc!r}"
+    return None
+
+
+def worker_main(conn, source: tuple[str, Any]) -> None:
+    """A worker process: sandbox itself, open the store, then answer jobs until the pipe closes
+    or ``None`` comes."""
+    try:
+        unsandboxed = sandbox()
+        if unsandboxed:
+            import sys
+
+            print(f"cakg SPARQL worker: {unsandboxed}", file=sys.stderr)
         store = _open_store(source)
         check_query("ASK {}")  # import and warm the parser before saying ready
         conn.send(("ready", os.getpid()))

@@ -288,3 +288,111 @@ def test_store_unchanged_after_guards(server, http):
         http.post("/sparql", data={"update": q})
     n2 = http.get("/sparql", params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"})
     assert int(bindings(n2)[0]["n"]["value"]) == count == len(server.app.state.store)
+
+
+# ---------------------------------------------------------------------------- SERVICE smuggling (SSRF)
+
+class Canary:
+    """An HTTP server on 127.0.0.1 that records every request: a SERVICE that escaped the guard
+    would show up here."""
+
+    def __init__(self):
+        import http.server
+
+        hits = self.hits = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802
+                hits.append(self.path)
+                body = b'{"head":{"vars":["s"]},"results":{"bindings":[{"s":{"type":"uri","value":"urn:leak"}}]}}'
+                self.send_response(200)
+                self.send_header("Content-Type", "application/sparql-results+json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_POST = do_GET
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/x"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture(scope="module")
+def canary():
+    c = Canary()
+    yield c
+    c.close()
+
+
+SMUGGLED = [
+    # the reported bypass: rdflib expanded \u000a inside the comment, pyoxigraph did not
+    'SELECT * WHERE { # \\u000a BIND("""\nSERVICE <{url}> { ?s ?p ?o } } # """ AS ?x) }',
+    'SELECT * WHERE { # \\u000d BIND("""\nSERVICE <{url}> { ?s ?p ?o } } # """ AS ?x) }',
+    'SELECT * WHERE { # \\U0000000A BIND("""\nSERVICE <{url}> { ?s ?p ?o } } # """ AS ?x) }',
+    "SELECT * WHERE { # \\u005Cu000a\nSERVICE <{url}> { ?s ?p ?o } }",
+    "SELECT * WHERE { SERV\\u0049CE <{url}> { ?s ?p ?o } }",
+    "SELECT * WHERE { \\u0053ERVICE SILENT <{url}> { ?s ?p ?o } }",
+    "SELECT * WHERE { SERVICE <{url_escaped}> { ?s ?p ?o } }",
+    "SELECT * WHERE { sErViCe <{url}> { ?s ?p ?o } }",
+    "SELECT * WHERE { { SELECT ?s WHERE { SERVICE <{url}> { ?s ?p ?o } } } }",
+    "ASK { FILTER NOT EXISTS { SERVICE <{url}> { ?s ?p ?o } } }",
+    "SELECT * WHERE { ?a ?b ?c MINUS { SERVICE <{url}> { ?a ?b ?c } } }",
+    "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { SERVICE <{url}> { ?s ?p ?o } } }",
+    "SELECT * WHERE { BIND(<{url}> AS ?e) SERVICE ?e { ?s ?p ?o } }",
+    "SELECT * WHERE { #\r\nSERVICE <{url}> { ?s ?p ?o } }",
+    "SELECT * WHERE { '''\\u0027''' SERVICE <{url}> { ?s ?p ?o } }",
+]
+
+
+@pytest.mark.parametrize("template", SMUGGLED)
+def test_service_cannot_be_smuggled_past_the_guard(http, canary, template):
+    """Escapes, comments, case and nesting: whatever the guard lets through, the engine runs the
+    same text, so no request ever reaches the canary."""
+    url = canary.url
+    escaped = "".join(f"\\u{ord(ch):04X}" if ch in ":/" else ch for ch in url)
+    query = template.replace("{url_escaped}", escaped).replace("{url}", url)
+    before = len(canary.hits)
+    r = http.post("/sparql", data={"query": query})
+    assert r.status_code in (200, 400), (r.status_code, r.text)
+    if r.status_code == 200:
+        assert "urn:leak" not in r.text
+    assert len(canary.hits) == before, f"the server fetched {canary.hits[before:]} for {query!r}"
+
+
+def _service_in_sandbox(url: str, conn) -> None:
+    """In a fresh process: sandbox it as a SPARQL worker is, then ask pyoxigraph for a SERVICE
+    directly (no guard at all)."""
+    import pyoxigraph as ox
+
+    from api.sparql_worker import sandbox
+
+    problem = sandbox()
+    try:
+        list(ox.Store().query(f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}"))
+        outcome = "answered"
+    except Exception as exc:  # noqa: BLE001
+        outcome = f"failed: {exc}"
+    conn.send((problem, outcome))
+
+
+def test_worker_sandbox_stops_the_engine_itself_from_fetching(canary):
+    """Defence in depth: even a SERVICE that reached pyoxigraph cannot open a socket in a worker."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+    parent, child = ctx.Pipe()
+    p = ctx.Process(target=_service_in_sandbox, args=(canary.url, child))
+    p.start()
+    assert parent.poll(60)
+    problem, outcome = parent.recv()
+    p.join(10)
+    assert problem is None, problem
+    assert outcome.startswith("failed") and canary.hits == [], (outcome, canary.hits)
