@@ -27,7 +27,7 @@ from . import __version__
 from .compile import compile_dataset
 from .config import CAKG, PROJECT_ROOT, data_dir as default_data_dir, ontology_dir as default_ontology_dir
 from .config import seeds_dir as default_seeds_dir, sources_dir as default_sources_dir
-from .locators import check_locators
+from .seeds.locators import check_locators
 from .ontology import load_schema
 from .seeds import Dataset, Problem, SeedError, load_seeds
 from .store import build_info, current_store_path

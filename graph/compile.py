@@ -14,7 +14,7 @@ from rdflib.namespace import DCTERMS, SKOS
 
 from .config import CAKG, CLAIM, ID, ORG, PREFIXES, PROV, SOURCE, TIME
 from .dates import PartialDate
-from .disputes import find_disputes
+from .seeds.disputes import find_disputes
 from .ontology import Schema
 from .seeds import Claim, Dataset, parse_locator
 

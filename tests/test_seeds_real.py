@@ -12,7 +12,7 @@ import pytest
 
 from graph.build import compile_seeds
 from graph.config import PROJECT_ROOT, seeds_dir, sources_dir
-from graph.locators import Passage, check_locators
+from graph.seeds.locators import Passage, check_locators
 from graph.ontology import load_schema
 from graph.seeds import load_seeds
 

@@ -15,10 +15,10 @@ from __future__ import annotations
 from collections import defaultdict
 from itertools import combinations
 
-from .dates import PartialDate
-from .ontology import Schema
-from .seeds import Claim, Dataset
-from .text import fold
+from ..dates import PartialDate
+from ..ontology import Schema
+from .model import Claim, Dataset
+from ..text import fold
 
 
 def span(claim: Claim) -> tuple[PartialDate | None, PartialDate | None]:

@@ -1,0 +1,159 @@
+"""The seed data model: sources, entities, claims (with citations and figures), and the
+problems a check reports with the file and line they come from.
+
+>>> Citation("soliev-pantucci-2022", 24, 26, "656").locator
+'lines 24-26, footnote 656'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..dates import PartialDate
+
+
+# ---------------------------------------------------------------------------- problems
+
+
+@dataclass(frozen=True, order=True)
+class Origin:
+    file: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Problem:
+    origin: Origin | None
+    message: str
+    claim_id: str | None = None
+
+    def __str__(self) -> str:
+        where = str(self.origin) if self.origin else "seeds"
+        what = f" (claim {self.claim_id})" if self.claim_id else ""
+        return f"{where}: {self.message}{what}"
+
+
+class SeedError(Exception):
+    """Raised with every problem found in the seeds."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems, key=lambda p: (p.origin or Origin("", 0), p.message))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+# ---------------------------------------------------------------------------- model
+
+
+@dataclass
+class Source:
+    id: str
+    file: str
+    title: str
+    author: str | None
+    publisher: str | None
+    date: PartialDate
+    circa: bool
+    note: str | None
+    origin: Origin
+    title_at: str | None = None  # locator of the full title where the catalogue gives a short one
+
+
+@dataclass
+class Entity:
+    id: str
+    kind: str
+    label: str
+    aliases: list[tuple[str, str]]  # (text, language tag)
+    subtype: str | None
+    note: str | None
+    origin: Origin
+    mentioned_as: list[str] = field(default_factory=list)
+
+    @property
+    def names(self) -> list[str]:
+        return [self.label] + [text for text, _ in self.aliases]
+
+    @property
+    def textual_names(self) -> list[str]:
+        """Names a source text may use: label, aliases, a person's surname, and the
+        descriptive phrases of ``mentioned_as`` (for things the texts describe but do not name)."""
+        names = self.names + self.mentioned_as
+        if self.kind == "person" and " " in self.label and len(self.label.split()[-1]) >= 5:
+            names.append(self.label.split()[-1])
+        return names
+
+
+@dataclass(frozen=True)
+class Citation:
+    document: str
+    first: int
+    last: int
+    footnote: str | None = None
+
+    @property
+    def locator(self) -> str:
+        lines = f"line {self.first}" if self.first == self.last else f"lines {self.first}-{self.last}"
+        return lines + (f", footnote {self.footnote}" if self.footnote else "")
+
+
+@dataclass
+class Quantity:
+    value: float
+    minimum: float
+    maximum: float | None
+    approx: str
+    unit: str | None
+
+    def bounds(self) -> tuple[float, float]:
+        """The interval of values the figure admits, used to find incompatible figures."""
+        inf = float("inf")
+        return {
+            "exact": (self.minimum, self.maximum if self.maximum is not None else self.minimum),
+            "range": (self.minimum, self.maximum if self.maximum is not None else self.minimum),
+            "about": (self.value * 0.8, self.value * 1.2),
+            "more_than": (self.value, inf),
+            "at_least": (self.value, inf),
+            "up_to": (0.0, self.value),
+            "fewer_than": (0.0, self.value),
+        }[self.approx]
+
+
+@dataclass
+class Claim:
+    id: str
+    subject: str
+    relation: str
+    object: str | None
+    quantity: Quantity | None
+    start: PartialDate | None
+    end: PartialDate | None
+    as_of: PartialDate | None
+    as_of_defaulted: bool
+    circa: bool
+    citations: list[Citation]
+    qualifiers: list[str]
+    claimed_by: str | None
+    reported_by: str | None
+    role: str | None
+    scope: list[str]
+    note: str | None
+    disputes: list[str]
+    origin: Origin
+    explicit_id: bool = False
+
+    @property
+    def documents(self) -> list[str]:
+        return sorted({c.document for c in self.citations})
+
+
+@dataclass
+class Dataset:
+    sources: dict[str, Source] = field(default_factory=dict)
+    entities: dict[str, Entity] = field(default_factory=dict)
+    claims: dict[str, Claim] = field(default_factory=dict)
+
+    def claims_of(self, entity_id: str) -> list[Claim]:
+        return [c for c in self.claims.values() if entity_id in (c.subject, c.object)]
