@@ -2,7 +2,7 @@
 
 The seeds are read and checked by :mod:`graph.seeds`, copied ``factor`` times (copy *k* renames
 every entity ``id`` to ``id-xk`` and its labels and aliases to ``... k``, so names stay unique),
-and compiled by :func:`graph.compile.compile_dataset` like the real graph, then merged with the
+and compiled by :func:`graph.build.compile.compile_dataset` like the real graph, then merged with the
 ontology. So the result has the real graph's shape (claims, citations, figures, memberships,
 truthy triples, disputes), just more of it. To keep copies from being islands, a share of the
 claims (``mix``, 10% by default, chosen by a seeded random generator) point at the same entity
@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from graph.compile import compile_dataset  # noqa: E402
+from graph.build.compile import compile_dataset  # noqa: E402
 from graph.config import seeds_dir  # noqa: E402
 from graph.ontology import load_ontology_graph, load_schema  # noqa: E402
 from graph.seeds import Dataset, load_seeds  # noqa: E402

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Graph
 
-from graph import build as build_mod
+from graph.build import pipeline as build_mod
 from graph.build import build, compile_seeds
 from graph.cli import main
 from graph.config import CAKG, CLAIM, ID
@@ -18,7 +18,7 @@ from graph.ontology import load_schema
 from graph.seeds import SeedError
 from graph.store import build_info, current_store_path, open_store
 from graph.testing import FIXTURE_SEEDS
-from graph.validate import load_shapes, shacl_problems
+from graph.build.shacl import load_shapes, shacl_problems
 
 CLAIMS_FILE = "claims/assessment-2021.yaml"
 

@@ -1,4 +1,4 @@
-"""``cakg build``: seeds -> RDF -> SHACL -> a new embedded store, swapped in atomically.
+"""The build pipeline (``cakg build``): seeds -> RDF -> SHACL -> a new embedded store, swapped in atomically.
 
 A build writes a complete store into a fresh directory under ``data/stores/`` and only when
 everything has succeeded repoints the ``data/current`` symlink at it (an atomic rename). A failed,
@@ -23,15 +23,15 @@ from typing import Callable
 import pyoxigraph as ox
 from rdflib import Graph
 
-from . import __version__
+from .. import __version__
+from ..config import CAKG, PROJECT_ROOT, data_dir as default_data_dir, ontology_dir as default_ontology_dir
+from ..config import seeds_dir as default_seeds_dir, sources_dir as default_sources_dir
+from ..ontology import load_schema
+from ..seeds import Dataset, Problem, SeedError, load_seeds
+from ..seeds.locators import check_locators
+from ..store import build_info, current_store_path
 from .compile import compile_dataset
-from .config import CAKG, PROJECT_ROOT, data_dir as default_data_dir, ontology_dir as default_ontology_dir
-from .config import seeds_dir as default_seeds_dir, sources_dir as default_sources_dir
-from .seeds.locators import check_locators
-from .ontology import load_schema
-from .seeds import Dataset, Problem, SeedError, load_seeds
-from .store import build_info, current_store_path
-from .validate import load_shapes, shacl_problems
+from .shacl import load_shapes, shacl_problems
 
 Progress = Callable[[str], None]
 
@@ -100,7 +100,7 @@ def compile_seeds(seeds: Path | None = None, ontology: Path | None = None, sourc
 def fingerprint(seeds: Path, ontology: Path) -> str:
     """Hash of everything a build depends on: seeds, ontology and the compiler's code."""
     h = hashlib.sha256(__version__.encode())
-    files = sorted(seeds.rglob("*.yaml")) + sorted(ontology.glob("*.ttl")) + sorted((PROJECT_ROOT / "graph").glob("*.py"))
+    files = sorted(seeds.rglob("*.yaml")) + sorted(ontology.glob("*.ttl")) + sorted((PROJECT_ROOT / "graph").rglob("*.py"))
     for path in files:
         h.update(str(path.name).encode())
         h.update(path.read_bytes())

@@ -10,8 +10,8 @@ from pathlib import Path
 from pyshacl import validate as shacl_validate
 from rdflib import RDF, Graph, Namespace
 
-from .config import CAKG, local_id, ontology_dir
-from .seeds import Origin, Problem
+from ..config import CAKG, local_id, ontology_dir
+from ..seeds import Origin, Problem
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 

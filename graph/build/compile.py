@@ -12,11 +12,11 @@ from __future__ import annotations
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
-from .config import CAKG, CLAIM, ID, ORG, PREFIXES, PROV, SOURCE, TIME
-from .dates import PartialDate
-from .seeds.disputes import find_disputes
-from .ontology import Schema
-from .seeds import Claim, Dataset, parse_locator
+from ..config import CAKG, CLAIM, ID, ORG, PREFIXES, PROV, SOURCE, TIME
+from ..dates import PartialDate
+from ..ontology import Schema
+from ..seeds import Claim, Dataset, parse_locator
+from ..seeds.disputes import find_disputes
 
 
 def _date_literal(d: PartialDate) -> Literal:
