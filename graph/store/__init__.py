@@ -1,0 +1,25 @@
+"""The one store interface that the API, the views, the CLI and the notebooks use.
+
+* :mod:`graph.store.base`      :class:`GraphStore`, what every store offers; terms as plain values
+* :mod:`graph.store.embedded`  :class:`OxigraphStore`: the built store (:func:`open_store`) or one in memory
+* :mod:`graph.store.remote`    :class:`SparqlEndpointStore`: any SPARQL 1.1 endpoint over HTTP
+* :mod:`graph.store.datadir`   the data folder: one directory per build, ``current`` pointing at the live one
+"""
+
+from __future__ import annotations
+
+import os
+
+from .base import RDF_FORMATS, RESULT_FORMATS, GraphStore, StoreMissing, to_python, to_term
+from .datadir import build_info, current_store_path
+from .embedded import OxigraphStore, memory_store, open_store
+from .remote import SparqlEndpointStore
+
+__all__ = ["GraphStore", "OxigraphStore", "SparqlEndpointStore", "StoreMissing", "build_info", "current_store_path",
+           "memory_store", "open_store", "store_from_env", "to_python", "to_term", "RDF_FORMATS", "RESULT_FORMATS"]
+
+
+def store_from_env() -> GraphStore:
+    """The store named by ``CAKG_SPARQL_ENDPOINT`` (remote) or else the embedded one."""
+    endpoint = os.environ.get("CAKG_SPARQL_ENDPOINT")
+    return SparqlEndpointStore(endpoint) if endpoint else open_store()
