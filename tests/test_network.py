@@ -170,7 +170,7 @@ def test_period_rejects_bad_dates():
     assert nw.period("2016-02") == ("2016-02-01", "2016-02-29")
 
 
-@pytest.mark.parametrize("name", ["graph.network", "graph.analytics_text", "graph.analytics_focus", "graph.analytics_plots"])
+@pytest.mark.parametrize("name", ["graph.network", "graph.network.prose", "graph.network.focus", "graph.network.plots"])
 def test_docstring_examples_run(name):
     import doctest
     import importlib

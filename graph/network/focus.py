@@ -18,7 +18,7 @@ from typing import Iterable
 
 import networkx as nx
 
-from .network import edge_record
+from .projection import edge_record
 
 CENTRAL_ASIA = ["Kazakhstan", "Kyrgyzstan", "Tajikistan", "Turkmenistan", "Uzbekistan"]
 TIES = ("originatesFrom", "basedIn")  # group -> place

@@ -26,7 +26,7 @@ import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import networkx as nx
 
-from .network import snapshot
+from .temporal import snapshot
 
 CATEGORY_COLOURS = {
     "group-group": "#1f77b4", "membership": "#2ca02c", "designation": "#d62728", "act": "#9467bd",
