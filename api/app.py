@@ -27,7 +27,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from graph import queries
+from graph.read import queries
 from graph.store import GraphStore, store_from_env
 
 from .deps import ApiError, Settings

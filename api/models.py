@@ -1,6 +1,6 @@
 """Typed response models: what every JSON route returns, so that ``/docs`` documents it.
 
-The shapes mirror the dicts of :mod:`graph.queries` (the routes validate those dicts against
+The shapes mirror the dicts of :mod:`graph.read.queries` (the routes validate those dicts against
 these models). Field examples come from the fixture graph.
 """
 

@@ -1,7 +1,7 @@
 """REST/JSON routes: entities (search, profile), groups and their affiliations at a date,
 relations at a date, disputes, sources, stats, and the dereferenceable entity IRIs.
 
-Every route reads through :mod:`graph.queries`; nothing here can write to the store.
+Every route reads through :mod:`graph.read.queries`; nothing here can write to the store.
 
 Examples (the server from ``cakg serve``)::
 
@@ -19,7 +19,7 @@ import orjson
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from graph import queries
+from graph.read import queries
 from graph.dates import parse_date
 from graph.store import GraphStore
 
@@ -49,7 +49,7 @@ At = Annotated[str | None, Query(description="A year, month or day: YYYY, YYYY-M
 
 
 def _json(data) -> Response:
-    """Plain dicts from graph.queries, sent as they are (serialised by orjson). The route's
+    """Plain dicts from graph.read.queries, sent as they are (serialised by orjson). The route's
     ``response_model`` documents them (tests check they validate); skipping per-request
     validation and the standard json module makes a large profile several times faster."""
     return Response(orjson.dumps(data), media_type="application/json")

@@ -1,6 +1,6 @@
 """Entity search for ``GET /entities?q=``: folding, ranking and paging.
 
-The matching itself is :func:`graph.queries.search_entities` (shared with the views and the
+The matching itself is :func:`graph.read.search.search_entities` (shared with the views and the
 notebooks), which folds case, diacritics, apostrophes and hyphens with :mod:`graph.text`, so
 ``hayat tahrir al sham`` finds *Hay'at Tahrir al-Sham* and ``KTJ``, ``IDU`` or ``Mahdi Arsalan``
 resolve through aliases. This module turns a request into a page of typed hits.
@@ -12,7 +12,8 @@ resolve through aliases. This module turns a request into a page of typed hits.
 
 from __future__ import annotations
 
-from graph.queries import entity_kinds, list_entities, search_entities
+from graph.read.queries import entity_kinds, list_entities
+from graph.read.search import search_entities
 from graph.store import GraphStore
 
 from .deps import bad_parameter

@@ -38,7 +38,7 @@ import networkx as nx
 
 from graph import network as gn
 from graph.dates import parse_date
-from graph.queries import entity_brief, entity_kinds, relation_types
+from graph.read.queries import entity_brief, entity_kinds, relation_types
 from graph.store import GraphStore
 
 from .deps import ApiError, bad_parameter

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from graph import queries
+from graph.read import queries
+from graph.read.search import search_entities
 from graph.store import GraphStore
 
 from .view_network import claim_dates
@@ -43,7 +44,7 @@ _MAX_PARTS = 4
 
 def find_named_group(store: GraphStore, acronym: str) -> dict | None:
     """The group whose label or alias is exactly ``acronym`` (through the shared search)."""
-    found = queries.search_entities(store, acronym, kind="group", limit=5)
+    found = search_entities(store, acronym, kind="group", limit=5)
     exact = [hit for hit in found["items"] if hit["score"] >= 100]
     return exact[0] if exact else None
 
@@ -126,7 +127,7 @@ def _index_data(store: GraphStore) -> dict:
 
 
 def profile_data(store: GraphStore, entity_id: str) -> dict | None:
-    """The profile (:func:`graph.queries.entity_profile`) with each claim's dates in words."""
+    """The profile (:func:`graph.read.queries.entity_profile`) with each claim's dates in words."""
     profile = queries.entity_profile(store, entity_id)
     if profile is None:
         return None

@@ -181,7 +181,7 @@ def export(fmt, output, data):
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def stats(data, as_json):
     """Counts of entities by kind, claims by relation, aliases, sources and disputes."""
-    from .queries import graph_stats
+    from .read.queries import graph_stats
     from .store import StoreMissing, open_store, build_info
 
     try:
@@ -208,7 +208,7 @@ def stats(data, as_json):
 @data_option
 def disputes(data):
     """List pairs of claims that contradict each other, with their sources."""
-    from .queries import disputes as dispute_list
+    from .read.queries import disputes as dispute_list
     from .store import StoreMissing, open_store
 
     try:
