@@ -21,16 +21,17 @@ import threading
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
-from fastapi_offline import FastAPIOffline
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
+from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from graph.read import queries
+from graph.settings import Settings
 from graph.store import GraphStore, store_from_env
 
-from .deps import ApiError, Settings
+from .deps import ApiError
 
 
 def _install_error_handlers(app: FastAPI) -> None:

@@ -28,19 +28,15 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from graph.config import PREFIXES
+from graph.formats import FRAGMENT_OFFERS as OFFERS
+from graph.formats import negotiate, rdf_format
 from graph.store import GraphStore
+from graph.vocab import PREFIXES
 
-from .deps import ApiError, bad_parameter, get_store, negotiate
+from .deps import ApiError, bad_parameter, get_store
 
 router = APIRouter()
 PAGE_SIZE = 100
-OFFERS = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/trig": ox.RdfFormat.TRIG,
-}
 HYDRA = "http://www.w3.org/ns/hydra/core#"
 VOID = "http://rdfs.org/ns/void#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -112,7 +108,7 @@ def fragments(
 ):
     """A Linked Data Fragments TPF page: up to 100 matching triples, ``void:triples`` (the
     number of matches), and ``hydra:first``/``previous``/``next`` links."""
-    media = negotiate(request.headers.get("accept"), list(OFFERS))
+    media = negotiate(request.headers.get("accept"), OFFERS)
     if media is None:
         raise ApiError(406, "not_acceptable", f"fragments are available as {', '.join(OFFERS)}")
     s, p, o = parse_term(subject, "subject"), parse_term(predicate, "predicate"), parse_term(object, "object")
@@ -160,7 +156,7 @@ def fragments(
                  ox.Triple(m, N(HYDRA + "variable"), ox.Literal(var)),
                  ox.Triple(m, N(HYDRA + "property"), N(RDF + var))]
 
-    fmt = OFFERS[media]
+    fmt = rdf_format(media)
     prefixes = {**PREFIXES, "hydra": HYDRA, "void": VOID}
     if fmt == ox.RdfFormat.TRIG:
         quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in data]

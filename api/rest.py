@@ -19,22 +19,18 @@ import orjson
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from graph.read import queries
 from graph.dates import parse_date
+from graph.formats import GRAPH_OFFERS as RDF_MEDIA
+from graph.formats import negotiate
+from graph.read import queries
 from graph.store import GraphStore
 
 from . import models
-from .deps import ApiError, bad_parameter, get_store, negotiate
+from .deps import ApiError, bad_parameter, get_store
 from .search import search
 
 router = APIRouter()
 
-RDF_MEDIA = {
-    "text/turtle": "turtle",
-    "application/ld+json": "jsonld",
-    "application/n-triples": "ntriples",
-    "application/rdf+xml": "rdfxml",
-}
 ERRORS = {
     404: {"model": models.ErrorBody, "description": "No such thing"},
     422: {"model": models.ErrorBody, "description": "A parameter is malformed (the body names it)"},
@@ -132,7 +128,7 @@ def _entity_html(request: Request, store: GraphStore, entity_id: str) -> Respons
 
 
 def _entity_rdf(store: GraphStore, entity_id: str, media: str) -> Response:
-    body = queries.entity_rdf(store, entity_id, RDF_MEDIA[media])
+    body = queries.entity_rdf(store, entity_id, media)
     if body is None:
         raise ApiError(404, "not_found", f"no entity with id {entity_id!r}")
     return Response(body, media_type=media, headers={"Vary": "Accept"})

@@ -39,17 +39,17 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from graph.config import PREFIXES
+from graph.formats import GRAPH_OFFERS, RESULT_OFFERS, negotiate, rdf_format
+from graph.settings import Settings
 from graph.store import GraphStore, OxigraphStore
+from graph.vocab import PREFIXES
 
-from .deps import ApiError, Settings, negotiate
-from .sparql_worker import GRAPH_FORMATS, RESULT_FORMATS, PoolBusy, QueryTimeout, SparqlPool
+from .deps import ApiError
+from .sparql_worker import PoolBusy, QueryTimeout, SparqlPool
 
 router = APIRouter()
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
-RESULT_OFFERS = list(RESULT_FORMATS)
-GRAPH_OFFERS = list(GRAPH_FORMATS)
 DESCRIPTION_OFFERS = ["text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml"]
 
 # The questions analysts ask, as example queries (shown on the query page; used by the benchmark).
@@ -226,9 +226,7 @@ def _description_response(request: Request, settings: Settings, media: str) -> R
     ttl = service_description(request, settings)
     if media == "text/turtle":
         return Response(ttl, media_type="text/turtle", headers={"Vary": "Accept"})
-    fmt = {"application/ld+json": ox.RdfFormat.JSON_LD, "application/n-triples": ox.RdfFormat.N_TRIPLES,
-           "application/rdf+xml": ox.RdfFormat.RDF_XML}[media]
-    body = ox.serialize(ox.parse(ttl.encode(), format=ox.RdfFormat.TURTLE), format=fmt)
+    body = ox.serialize(ox.parse(ttl.encode(), format=ox.RdfFormat.TURTLE), format=rdf_format(media))
     return Response(body, media_type=media, headers={"Vary": "Accept"})
 
 

@@ -43,25 +43,9 @@ import time
 from functools import lru_cache
 from typing import Any
 
-from graph.config import PREFIXES
+from graph.formats import rdf_format, results_format
+from graph.vocab import PREFIXES
 
-RESULT_FORMATS = {  # media type -> pyoxigraph results format name
-    "application/sparql-results+json": "JSON",
-    "application/json": "JSON",
-    "application/sparql-results+xml": "XML",
-    "application/xml": "XML",
-    "text/xml": "XML",
-    "text/csv": "CSV",
-    "text/tab-separated-values": "TSV",
-}
-GRAPH_FORMATS = {  # media type -> pyoxigraph RDF format name
-    "text/turtle": "TURTLE",
-    "application/x-turtle": "TURTLE",
-    "application/n-triples": "N_TRIPLES",
-    "text/plain": "N_TRIPLES",
-    "application/ld+json": "JSON_LD",
-    "application/rdf+xml": "RDF_XML",
-}
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 UPDATE_WORDS = "INSERT, DELETE, LOAD, CLEAR, DROP, CREATE, ADD, MOVE, COPY"
@@ -207,15 +191,15 @@ def _solutions(result, media: str, row_cap: int) -> dict:
                 row[name] = _term_json(term)
         bindings.append(row)
     document: dict[str, Any] = {"head": {"vars": names}, "results": {"bindings": bindings}}
-    fmt = RESULT_FORMATS[media]
-    if fmt == "JSON":
+    fmt = results_format(media)
+    if fmt == ox.QueryResultsFormat.JSON:
         if truncated:
             document["cakg"] = {"truncated": True, "rowCap": row_cap,
                                 "message": f"result truncated to the first {row_cap} rows"}
         body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
     else:
         parsed = ox.parse_query_results(json.dumps(document).encode(), format=ox.QueryResultsFormat.JSON)
-        body = parsed.serialize(format=getattr(ox.QueryResultsFormat, fmt))
+        body = parsed.serialize(format=fmt)
     return {"status": 200, "media": media, "body": body, "rows": len(bindings), "truncated": truncated}
 
 
@@ -242,7 +226,7 @@ def evaluate(store, job: dict) -> dict:
         result = store.query(query, prefixes=PREFIXES)
         if isinstance(result, ox.QueryBoolean):
             return {"status": 200, "media": media, "rows": 1, "truncated": False,
-                    "body": result.serialize(format=getattr(ox.QueryResultsFormat, RESULT_FORMATS[media]))}
+                    "body": result.serialize(format=results_format(media))}
         if isinstance(result, ox.QuerySolutions):
             return _solutions(result, media, row_cap)
         triples, truncated = [], False
@@ -251,8 +235,8 @@ def evaluate(store, job: dict) -> dict:
                 truncated = True
                 break
             triples.append(triple)
-        body = ox.serialize(triples, format=getattr(ox.RdfFormat, GRAPH_FORMATS[media]),
-                            prefixes=PREFIXES if GRAPH_FORMATS[media] == "TURTLE" else None)
+        fmt = rdf_format(media)
+        body = ox.serialize(triples, format=fmt, prefixes=PREFIXES if fmt == ox.RdfFormat.TURTLE else None)
         return {"status": 200, "media": media, "body": body, "rows": len(triples), "truncated": truncated}
     except SyntaxError as exc:
         return _error(400, "syntax_error", f"SPARQL syntax error: {exc}")

@@ -212,8 +212,9 @@ def layout(G: nx.Graph, seed: int = 7) -> dict[str, tuple[float, float]]:
     if n <= NX_LAYOUT_MAX_NODES:
         raw = nx.spring_layout(U, seed=seed, method="force", k=1.5 / math.sqrt(n))
     else:
-        import igraph as ig
         import random
+
+        import igraph as ig
 
         random.seed(seed)
         nodes = list(U)

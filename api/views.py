@@ -26,10 +26,11 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from graph.formats import negotiate
 from graph.store import GraphStore
 
 from . import view_models
-from .deps import ApiError, get_store, negotiate
+from .deps import ApiError, get_store
 from .models import ErrorBody
 from .view_network import NetworkQuery, build_view, warm
 from .view_pages import index_data, profile_data

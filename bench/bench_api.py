@@ -41,7 +41,7 @@ def cakg_app():
     import pyoxigraph as ox
 
     from api.app import create_app
-    from api.deps import Settings
+    from graph.settings import Settings
     from graph.store import OxigraphStore
 
     path = Path(os.environ["BENCH_STORE"])
@@ -179,13 +179,12 @@ def seed_graph(seeds: Path | None):
     """The seed graph (data + ontology) and a note on where it came from."""
     from graph.build import compile_seeds
     from graph.seeds import SeedError
+    from graph.settings import Settings
     from graph.testing import FIXTURE_SEEDS
 
     if seeds is None:
-        from graph.config import seeds_dir
-
         try:
-            return compile_seeds(seeds_dir(), locators=False).graph, Path(seeds_dir())
+            return compile_seeds(Settings().seeds_dir, locators=False).graph, Path(Settings().seeds_dir)
         except SeedError as exc:
             print(f"note: seeds/ does not build right now ({len(exc.problems)} problems); using the test fixture",
                   file=sys.stderr)
@@ -206,7 +205,7 @@ def materialise(nt: Path, folder: Path) -> int:
 
 
 def prefixes() -> str:
-    from graph.config import sparql_prefixes
+    from graph.vocab import sparql_prefixes
 
     return sparql_prefixes()
 

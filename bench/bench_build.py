@@ -15,9 +15,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from graph.build import build  # noqa: E402
-from graph.config import seeds_dir  # noqa: E402
 from synthetic_seeds import make_synthetic_seeds  # noqa: E402
+
+from graph.build import build  # noqa: E402
+from graph.settings import Settings  # noqa: E402
 
 
 def timed_build(seeds: Path, locators: bool) -> tuple[float, dict[str, float], int]:
@@ -43,7 +44,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
-    seeds = seeds_dir()
+    seeds = Settings().seeds_dir
     runs = [timed_build(seeds, locators=True) for _ in range(args.repeat)]
     seed_time = statistics.median(r[0] for r in runs)
     seed_triples = runs[0][2]

@@ -39,9 +39,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from graph.build.compile import compile_dataset  # noqa: E402
-from graph.config import seeds_dir  # noqa: E402
 from graph.ontology import load_ontology_graph, load_schema  # noqa: E402
 from graph.seeds import Dataset, load_seeds  # noqa: E402
+from graph.settings import Settings  # noqa: E402
 
 
 @lru_cache(maxsize=1)
@@ -93,7 +93,7 @@ def synthetic_graph(factor: int, seeds: Path | str | None = None, *, mix: float 
     2 kB of memory per triple: for large factors prefer :func:`write_synthetic_ntriples`.
     """
     schema = load_schema()
-    data = load_seeds(Path(seeds or seeds_dir()), schema)
+    data = load_seeds(Path(seeds or Settings().seeds_dir), schema)
     return compile_dataset(synthetic_dataset(data, factor, mix=mix, seed=seed), schema) + load_ontology_graph()
 
 
@@ -103,7 +103,7 @@ def write_synthetic_ntriples(factor: int, output: Path | str, seeds: Path | str 
     a time (memory stays that of one copy); returns the number of lines written (triples, with
     possible repeats of shared nodes, which a store loads once)."""
     schema = load_schema()
-    data = load_seeds(Path(seeds or seeds_dir()), schema)
+    data = load_seeds(Path(seeds or Settings().seeds_dir), schema)
     rng = random.Random(seed)
     lines = 0
     with open(output, "wb") as fh:

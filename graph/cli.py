@@ -9,7 +9,6 @@ from pathlib import Path
 import click
 
 
-
 def _progress(message: str) -> None:
     click.echo(message, err=True)
 
@@ -182,7 +181,7 @@ def export(fmt, output, data):
 def stats(data, as_json):
     """Counts of entities by kind, claims by relation, aliases, sources and disputes."""
     from .read.queries import graph_stats
-    from .store import StoreMissing, open_store, build_info
+    from .store import StoreMissing, build_info, open_store
 
     try:
         store = open_store(data)

@@ -19,7 +19,8 @@ from pathlib import Path
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
-from .config import CAKG, ontology_dir
+from .settings import Settings
+from .vocab import CAKG
 
 ANY = "*"
 QUANTITY = "quantity"
@@ -70,7 +71,7 @@ class Schema:
 
 
 def ontology_files(directory: Path | None = None) -> list[Path]:
-    directory = directory or ontology_dir()
+    directory = directory or Settings().ontology_dir
     return sorted(p for p in directory.glob("*.ttl") if p.name != "shapes.ttl")
 
 

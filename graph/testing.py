@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from .config import PROJECT_ROOT
+from .settings import PROJECT_ROOT
 from .store import OxigraphStore, memory_store
 
 FIXTURE_SEEDS = PROJECT_ROOT / "tests" / "fixtures" / "seeds"

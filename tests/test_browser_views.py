@@ -187,9 +187,10 @@ def test_index_search_finds_a_group_by_alias(page, live_server, artifacts):
 
 @pytest.fixture(scope="module")
 def evil_server(tmp_path_factory):
-    from api.app import create_app
     from conftest import LiveServer
     from test_views import make_evil_seeds
+
+    from api.app import create_app
 
     seeds = make_evil_seeds(tmp_path_factory.mktemp("evil-browser"))
     with LiveServer(create_app(fixture_store(seeds))) as server:

@@ -10,15 +10,15 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Graph
 
-from graph.build import pipeline as build_mod
 from graph.build import build, compile_seeds
+from graph.build import pipeline as build_mod
+from graph.build.shacl import load_shapes, shacl_problems
 from graph.cli import main
-from graph.config import CAKG, CLAIM, ID
 from graph.ontology import load_schema
 from graph.seeds import SeedError
 from graph.store import build_info, current_store_path, open_store
 from graph.testing import FIXTURE_SEEDS
-from graph.build.shacl import load_shapes, shacl_problems
+from graph.vocab import CAKG, CLAIM, ID
 
 CLAIMS_FILE = "claims/assessment-2021.yaml"
 
@@ -100,8 +100,9 @@ def test_shacl_catches_a_claim_without_source():
 
 def test_shacl_catches_end_before_start():
     g = compile_seeds(FIXTURE_SEEDS).graph
-    from rdflib import Literal
     import datetime as dt
+
+    from rdflib import Literal
 
     claim = next(iter(g.subjects(CAKG.validUntil, None)))
     g.add((claim, CAKG.validFrom, Literal(dt.date(2100, 1, 1))))

@@ -11,17 +11,17 @@ from collections import Counter
 import pytest
 
 from graph.build import compile_seeds
-from graph.config import PROJECT_ROOT, seeds_dir, sources_dir
-from graph.seeds.locators import Passage, check_locators
 from graph.ontology import load_schema
 from graph.seeds import load_seeds
+from graph.seeds.locators import Passage, check_locators
+from graph.settings import PROJECT_ROOT, Settings
 
-needs_texts = pytest.mark.skipif(not sources_dir().is_dir(), reason=f"source texts not found in {sources_dir()}")
+needs_texts = pytest.mark.skipif(not Settings().sources_dir.is_dir(), reason=f"source texts not found in {Settings().sources_dir}")
 
 
 @pytest.fixture(scope="module")
 def compiled():
-    return compile_seeds(seeds_dir(), locators=False)
+    return compile_seeds(Settings().seeds_dir, locators=False)
 
 
 def test_passage_matching_rules():
@@ -37,8 +37,8 @@ def test_passage_matching_rules():
 
 @needs_texts
 def test_every_locator_names_its_subject_and_object():
-    data = load_seeds(seeds_dir(), load_schema())
-    problems = check_locators(data, sources_dir())
+    data = load_seeds(Settings().seeds_dir, load_schema())
+    problems = check_locators(data, Settings().sources_dir)
     assert not problems, "\n".join(str(p) for p in problems[:30])
 
 
@@ -79,7 +79,7 @@ def test_the_seven_named_groups_have_leaders_protectors_umbrellas_and_bases(comp
 
 @needs_texts
 def test_nothing_is_copied_from_the_sources():
-    tool = sources_dir().parent / "tools" / "copied_passages.py"
+    tool = Settings().sources_dir.parent / "tools" / "copied_passages.py"
     if not tool.exists():
         pytest.skip("copied_passages.py not available")
     result = subprocess.run([sys.executable, str(tool), str(PROJECT_ROOT)], capture_output=True, text=True, timeout=120)

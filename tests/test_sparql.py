@@ -15,7 +15,7 @@ import pyoxigraph as ox
 import pytest
 
 from api.app import create_app
-from api.deps import Settings
+from graph.settings import Settings
 from graph.testing import fixture_store
 
 pytestmark = pytest.mark.server

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from graph.config import ID
 from graph.store import SparqlEndpointStore, memory_store, to_python
+from graph.vocab import ID
 
 Q_PROTECTED = "SELECT ?g WHERE { ?g cakg:protectedBy id:taliban } ORDER BY ?g"
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
-from ..config import CAKG, CLAIM, ID, ORG, PREFIXES, PROV, SOURCE, TIME
+from ..vocab import CAKG, CLAIM, ID, ORG, PREFIXES, PROV, SOURCE, TIME
 from ..dates import PartialDate
 from ..ontology import Schema
 from ..seeds import Claim, Dataset, parse_locator

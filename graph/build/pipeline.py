@@ -24,11 +24,11 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from .. import __version__
-from ..config import CAKG, PROJECT_ROOT, data_dir as default_data_dir, ontology_dir as default_ontology_dir
-from ..config import seeds_dir as default_seeds_dir, sources_dir as default_sources_dir
 from ..ontology import load_schema
 from ..seeds import Dataset, Problem, SeedError, load_seeds
 from ..seeds.locators import check_locators
+from ..settings import PROJECT_ROOT, Settings
+from ..vocab import CAKG
 from ..store import build_info, current_store_path
 from .compile import compile_dataset
 from .shacl import load_shapes, shacl_problems
@@ -70,9 +70,10 @@ def _step(progress: Progress, label: str):
 def compile_seeds(seeds: Path | None = None, ontology: Path | None = None, sources: Path | None = None,
                   *, locators: bool = True, shacl: bool = True, progress: Progress = _quiet) -> Compiled:
     """Read, check and compile the seeds; raise :class:`SeedError` with every problem found."""
-    seeds = Path(seeds or default_seeds_dir())
-    ontology = Path(ontology or default_ontology_dir())
-    sources = Path(sources or default_sources_dir())
+    settings = Settings()
+    seeds = Path(seeds or settings.seeds_dir)
+    ontology = Path(ontology or settings.ontology_dir)
+    sources = Path(sources or settings.sources_dir)
     warnings: list[str] = []
     with _step(progress, "reading ontology"):
         schema = load_schema(ontology)
@@ -132,9 +133,10 @@ def write_store(graph: Graph, target: Path) -> int:
 def build(seeds: Path | None = None, data: Path | None = None, ontology: Path | None = None,
           sources: Path | None = None, *, force: bool = False, locators: bool = True,
           progress: Progress = _quiet) -> BuildResult:
-    seeds = Path(seeds or default_seeds_dir())
-    ontology = Path(ontology or default_ontology_dir())
-    data = Path(data or default_data_dir())
+    settings = Settings()
+    seeds = Path(seeds or settings.seeds_dir)
+    ontology = Path(ontology or settings.ontology_dir)
+    data = Path(data or settings.data_dir)
     t0 = time.perf_counter()
     with _lock(data):
         stores = data / "stores"

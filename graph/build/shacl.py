@@ -10,14 +10,15 @@ from pathlib import Path
 from pyshacl import validate as shacl_validate
 from rdflib import RDF, Graph, Namespace
 
-from ..config import CAKG, local_id, ontology_dir
+from ..settings import Settings
+from ..vocab import CAKG, local_id
 from ..seeds import Origin, Problem
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 
 
 def load_shapes(directory: Path | None = None) -> Graph:
-    return Graph().parse((directory or ontology_dir()) / "shapes.ttl", format="turtle")
+    return Graph().parse((directory or Settings().ontology_dir) / "shapes.ttl", format="turtle")
 
 
 def _origin(g: Graph, node) -> Origin | None:

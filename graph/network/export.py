@@ -14,7 +14,6 @@ import networkx as nx
 from ..store import GraphStore
 from .projection import edge_record, project
 
-
 CSV_COLUMNS = ["claim", "source", "source_label", "target", "target_label", "relation", "relation_label",
                "category", "start", "end", "as_of", "precision", "begin", "finish", "begin_kind", "circa",
                "qualifiers", "sources", "disputed", "disputes", "instantaneous"]

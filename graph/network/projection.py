@@ -14,10 +14,9 @@ from typing import Any, Iterable
 
 import networkx as nx
 
-from ..config import local_id
 from ..dates import PartialDate, parse_date
 from ..store import GraphStore
-
+from ..vocab import local_id
 
 PRECISION_ORDER = {"year": 0, "month": 1, "day": 2}
 

@@ -11,9 +11,9 @@ import weakref
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from ..config import SOURCE, entity_iri, local_id
 from ..dates import PartialDate, parse_date
 from ..store import GraphStore
+from ..vocab import SOURCE, entity_iri, local_id
 
 
 def graph_stats(store: GraphStore) -> dict:
@@ -582,7 +582,8 @@ def source_detail(store: GraphStore, source_id: str) -> dict | None:
 
 def entity_rdf(store: GraphStore, entity_id: str, rdf_format: str = "turtle") -> bytes | None:
     """The RDF description of one entity: its own triples, the claims about it (in and out) with
-    their citations and figures. ``rdf_format``: turtle, ntriples, jsonld, rdfxml. ``None`` if unknown."""
+    their citations and figures, in ``rdf_format`` (a name or media type of :mod:`graph.formats`).
+    ``None`` if there is no such entity."""
     if entity_brief(store, entity_id) is None:
         return None
     iri = _iri(entity_iri(entity_id))
@@ -593,14 +594,14 @@ def entity_rdf(store: GraphStore, entity_id: str, rdf_format: str = "turtle") ->
           UNION {{ {{ ?c cakg:subject {iri} }} UNION {{ ?c cakg:object {iri} }}
                    {{ ?c cakg:citation ?x }} UNION {{ ?c cakg:object ?x . ?x a cakg:Quantity }} ?x ?p ?v }}
         }}"""
-    _, body = store.sparql(store.with_prefixes(query), rdf_format="ntriples")
-    if rdf_format == "ntriples":
-        return body
     import pyoxigraph as ox
 
-    from ..config import PREFIXES
-    from ..store import RDF_FORMATS
+    from ..formats import rdf_format as _rdf
+    from ..vocab import PREFIXES
 
-    fmt = RDF_FORMATS[rdf_format]
+    fmt = _rdf(rdf_format)
+    _, body = store.sparql(store.with_prefixes(query), rdf_format="ntriples")
+    if fmt == ox.RdfFormat.N_TRIPLES:
+        return body
     triples = ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
     return ox.serialize(triples, format=fmt, prefixes=PREFIXES if fmt == ox.RdfFormat.TURTLE else None)

@@ -17,8 +17,8 @@ from itertools import combinations
 
 from ..dates import PartialDate
 from ..ontology import Schema
-from .model import Claim, Dataset
 from ..text import fold
+from .model import Claim, Dataset
 
 
 def span(claim: Claim) -> tuple[PartialDate | None, PartialDate | None]:

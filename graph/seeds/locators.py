@@ -12,8 +12,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from .model import Claim, Dataset, Problem
 from ..text import compact, dehyphenate, fold
+from .model import Claim, Dataset, Problem
 
 _NUMBER_WORDS = {
     1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine",

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 
 from ..dates import PartialDate
 
-
 # ---------------------------------------------------------------------------- problems
 
 

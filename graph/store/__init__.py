@@ -8,18 +8,18 @@
 
 from __future__ import annotations
 
-import os
-
-from .base import RDF_FORMATS, RESULT_FORMATS, GraphStore, StoreMissing, to_python, to_term
+from .base import GraphStore, StoreMissing, to_python, to_term
 from .datadir import build_info, current_store_path
 from .embedded import OxigraphStore, memory_store, open_store
 from .remote import SparqlEndpointStore
 
 __all__ = ["GraphStore", "OxigraphStore", "SparqlEndpointStore", "StoreMissing", "build_info", "current_store_path",
-           "memory_store", "open_store", "store_from_env", "to_python", "to_term", "RDF_FORMATS", "RESULT_FORMATS"]
+           "memory_store", "open_store", "store_from_env", "to_python", "to_term"]
 
 
 def store_from_env() -> GraphStore:
-    """The store named by ``CAKG_SPARQL_ENDPOINT`` (remote) or else the embedded one."""
-    endpoint = os.environ.get("CAKG_SPARQL_ENDPOINT")
-    return SparqlEndpointStore(endpoint) if endpoint else open_store()
+    """The store named by ``CAKG_STORE_URL`` (a remote SPARQL endpoint) or else the embedded one."""
+    from ..settings import Settings
+
+    url = Settings().store_url
+    return SparqlEndpointStore(url) if url else open_store()

@@ -17,25 +17,9 @@ from typing import Any, Iterator
 
 import pyoxigraph as ox
 
-from ..config import sparql_prefixes
+from ..vocab import sparql_prefixes
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-    "trig": ox.RdfFormat.TRIG,
-}
-RESULT_FORMATS = {
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-}
-
-
 class StoreMissing(FileNotFoundError):
     """No built store where one was expected (run ``cakg build``)."""
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..config import data_dir as default_data_dir
+from ..settings import Settings
 
 
 def current_store_path(data: Path | None = None) -> Path | None:
-    link = Path(data or default_data_dir()) / "current"
+    link = Path(data or Settings().data_dir) / "current"
     if not link.exists():
         return None
     return link.resolve()

@@ -13,8 +13,10 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..config import data_dir as default_data_dir
-from .base import RDF_FORMATS, RESULT_FORMATS, GraphStore, StoreMissing, to_python, to_term
+from ..formats import rdf_format as _rdf
+from ..formats import results_format as _results
+from ..settings import Settings
+from .base import GraphStore, StoreMissing, to_python, to_term
 from .datadir import current_store_path
 
 
@@ -52,8 +54,8 @@ class OxigraphStore(GraphStore):
     def sparql(self, sparql, result_format="json", rdf_format="turtle"):
         result = self._store.query(sparql)
         if isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):
-            return "results", result.serialize(format=RESULT_FORMATS[result_format])
-        return "graph", ox.serialize(result, format=RDF_FORMATS[rdf_format])
+            return "results", result.serialize(format=_results(result_format))
+        return "graph", ox.serialize(result, format=_rdf(rdf_format))
 
     def triples(self, subject=None, predicate=None, obj=None):
         s = ox.NamedNode(subject) if subject else None
@@ -68,14 +70,14 @@ class OxigraphStore(GraphStore):
         return super().count(subject, predicate, obj)
 
     def export(self, rdf_format="turtle"):
-        fmt = RDF_FORMATS[rdf_format]
+        fmt = _rdf(rdf_format)
         kwargs = {} if fmt.supports_datasets else {"from_graph": ox.DefaultGraph()}
         return self._store.dump(format=fmt, **kwargs)
 
     def load(self, data: bytes | str, rdf_format: str = "ntriples") -> None:
         if self.read_only:
             raise PermissionError("this store is read-only")
-        self._store.bulk_load(input=data, format=RDF_FORMATS[rdf_format])
+        self._store.bulk_load(input=data, format=_rdf(rdf_format))
 
     def flush(self) -> None:
         if not self.read_only:
@@ -94,5 +96,5 @@ def open_store(data: Path | None = None) -> OxigraphStore:
     """Open the current built store read-only; raise :class:`StoreMissing` if there is none."""
     path = current_store_path(data)
     if path is None:
-        raise StoreMissing(f"no store in {Path(data or default_data_dir())}: run 'cakg build' first")
+        raise StoreMissing(f"no store in {Path(data or Settings().data_dir)}: run 'cakg build' first")
     return OxigraphStore(ox.Store.read_only(str(path)), path=path, read_only=True)

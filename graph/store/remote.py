@@ -7,7 +7,10 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .base import RDF_FORMATS, GraphStore, to_python, to_term
+from ..formats import media_type
+from ..formats import rdf_format as _rdf
+from ..formats import results_format as _results
+from .base import GraphStore, to_python, to_term
 
 
 class SparqlEndpointStore(GraphStore):
@@ -52,9 +55,8 @@ class SparqlEndpointStore(GraphStore):
         return bool(json.loads(self._post(self._inline(sparql, bindings), "application/sparql-results+json"))["boolean"])
 
     def sparql(self, sparql, result_format="json", rdf_format="turtle"):
-        accept = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
-                  "csv": "text/csv", "tsv": "text/tab-separated-values"}[result_format]
-        rdf_accept = RDF_FORMATS[rdf_format].media_type
+        accept = media_type(_results(result_format))
+        rdf_accept = media_type(_rdf(rdf_format))
         r = self._client.post(self.endpoint, data={"query": sparql}, headers={"Accept": f"{accept}, {rdf_accept}"})
         r.raise_for_status()
         kind = "results" if "sparql-results" in r.headers.get("content-type", "") or r.headers.get(

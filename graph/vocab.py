@@ -1,17 +1,14 @@
-"""Paths and namespaces shared by every module.
+"""Namespaces, prefixes and IRIs of the graph (one place for every module).
 
-Every path can be overridden by an environment variable so that tests, CI and deployments
-can point the same code at other folders.
+>>> entity_iri("imu")
+'https://w3id.org/cakg/id/imu'
+>>> local_id("https://w3id.org/cakg/claim/imu--leaderOf")
+'imu--leaderOf'
 """
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 from rdflib import Namespace
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 BASE = "https://w3id.org/cakg/"
 CAKG = Namespace(BASE + "ontology#")
@@ -43,24 +40,6 @@ PREFIXES = {
 def sparql_prefixes() -> str:
     """The PREFIX block that every built-in query starts with."""
     return "".join(f"PREFIX {k}: <{v}>\n" for k, v in PREFIXES.items())
-
-
-def seeds_dir() -> Path:
-    return Path(os.environ.get("CAKG_SEEDS_DIR", PROJECT_ROOT / "seeds"))
-
-
-def ontology_dir() -> Path:
-    return Path(os.environ.get("CAKG_ONTOLOGY_DIR", PROJECT_ROOT / "ontology"))
-
-
-def sources_dir() -> Path:
-    """Folder holding the plain texts of the source documents (``../shared/seeds``)."""
-    return Path(os.environ.get("CAKG_SOURCES_DIR", PROJECT_ROOT.parent / "shared" / "seeds"))
-
-
-def data_dir() -> Path:
-    """Where the embedded store lives (``data/`` in the project unless CAKG_DATA_DIR is set)."""
-    return Path(os.environ.get("CAKG_DATA_DIR", PROJECT_ROOT / "data"))
 
 
 def entity_iri(entity_id: str) -> str:
