@@ -5,12 +5,13 @@
 
 Module ownership (keep each module doing one thing):
 
-* :mod:`api.deps`       shared dependencies (the store, settings), JSON errors, content negotiation
-* :mod:`api.rest`       REST/JSON routes (entities, groups, relations, disputes, sources, stats)
-* :mod:`api.sparql`     the SPARQL 1.1 protocol endpoint with its guards, and its HTML page
-                        (evaluation in killable worker processes: :mod:`api.sparql_worker`)
-* :mod:`api.fragments`  triple pattern fragments
-* :mod:`api.views`      HTML pages: index, network views (pyvis), entity profiles
+* :mod:`api.deps`     shared dependencies injected into routes (the store, the settings)
+* :mod:`api.errors`   JSON error bodies and the handlers that produce them
+* :mod:`api.params`   parameter types and checks the REST routes share; the JSON answer
+* :mod:`api.models`   typed response models (what ``/docs`` documents)
+* :mod:`api.routers`  REST/JSON routes (entities, relations, sources) and triple pattern fragments
+* :mod:`api.sparql`   the SPARQL 1.1 protocol endpoint: guard, sandboxed worker pool, description
+* :mod:`api.views`    HTML pages with JSON twins: index, network views (pyvis), entity profiles
 
 Every error is answered as JSON ``{"error": ..., "message": ..., "parameter": ...}``.
 """
@@ -20,55 +21,32 @@ from __future__ import annotations
 import threading
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse
 from fastapi_offline import FastAPIOffline
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from graph.read import queries
 from graph.settings import Settings
 from graph.store import GraphStore, store_from_env
 
-from .deps import ApiError
+from .errors import install_error_handlers
 
 
-def _install_error_handlers(app: FastAPI) -> None:
-    @app.exception_handler(ApiError)
-    async def api_error(_: Request, exc: ApiError):
-        return JSONResponse(exc.body(), status_code=exc.status, headers=exc.headers)
+def _warm(store: GraphStore) -> None:
+    from .views.network import warm as warm_views
 
-    @app.exception_handler(RequestValidationError)
-    async def validation_error(_: Request, exc: RequestValidationError):
-        problems = []
-        first = None
-        for err in exc.errors():
-            loc = [str(x) for x in err.get("loc", ()) if x not in ("query", "path", "body", "header")]
-            name = ".".join(loc) or "request"
-            first = first or name
-            problems.append(f"{name}: {err.get('msg', 'invalid')}"
-                            + (f" (got {err['input']!r})" if "input" in err and err["input"] is not None else ""))
-        return JSONResponse({"error": "invalid_parameter", "message": "; ".join(problems), "parameter": first},
-                            status_code=422)
-
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException):
-        kind = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        message = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
-        if exc.status_code == 404 and message == "Not Found":
-            message = f"no route for {request.url.path} (see /docs)"
-        return JSONResponse({"error": kind, "message": message}, status_code=exc.status_code,
-                            headers=getattr(exc, "headers", None))
+    queries.warm(store)
+    warm_views(store)
 
 
 def create_app(store: GraphStore | None = None, settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        # read the claim and entity tables in the background, so the first requests are fast
-        threading.Thread(target=queries.warm, args=(app.state.store,), daemon=True, name="cakg-warm").start()
+        # read the claim and entity tables and lay out the network in the background, so the
+        # first requests are fast
+        threading.Thread(target=_warm, args=(app.state.store,), daemon=True, name="cakg-warm").start()
         yield
-        from .sparql import close_runtime
+        from .sparql.pool import close_runtime
 
         close_runtime(app)  # stop the SPARQL worker processes
 
@@ -81,13 +59,15 @@ def create_app(store: GraphStore | None = None, settings: Settings | None = None
     )
     app.state.store = store if store is not None else store_from_env()
     app.state.settings = settings or Settings.from_env()
-    _install_error_handlers(app)
+    install_error_handlers(app)
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=False,
                        allow_methods=["GET", "POST", "OPTIONS"], allow_headers=["*"],
                        expose_headers=["X-SPARQL-Truncated", "X-SPARQL-Row-Cap", "X-SPARQL-Rows", "X-Total-Count"])
-    from . import fragments, rest, sparql, views  # noqa: WPS433 (routers register on import)
+    from . import sparql, views
+    from .routers import entities, fragments, relations, sources
+    from .views.templating import mount_static
 
-    for module in (rest, sparql, fragments, views):
-        app.include_router(module.router)
-    views.mount_static(app)
+    for router in (entities.router, relations.router, sources.router, sparql.router, fragments.router, views.router):
+        app.include_router(router)
+    mount_static(app)
     return app

@@ -224,7 +224,7 @@ def pick_group(store_path: Path) -> tuple[str, str]:
 
 def sparql_set(group_id: str) -> list[tuple[str, str, str]]:
     """(name, kind, query) of the SPARQL queries measured: light, medium, aggregate."""
-    from api.sparql import EXAMPLES
+    from api.sparql.description import EXAMPLES
 
     ex = {e["name"]: e["query"] for e in EXAMPLES}
     return [

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.fragments import PAGE_SIZE
+from api.routers.fragments import PAGE_SIZE
 from graph.testing import fixture_store
 
 HYDRA = "http://www.w3.org/ns/hydra/core#"

@@ -109,7 +109,7 @@ def test_service_description_and_html_page(http):
 
 
 def test_example_queries_answer_the_analysts_questions(http):
-    from api.sparql import EXAMPLES
+    from api.sparql.description import EXAMPLES
 
     ex = {e["name"]: e["query"] for e in EXAMPLES}
     rows = bindings(http.get("/sparql", params={"query": ex["Who protects whom in 2021"]}))
@@ -372,7 +372,7 @@ def _service_in_sandbox(url: str, conn) -> None:
     directly (no guard at all)."""
     import pyoxigraph as ox
 
-    from api.sparql_worker import sandbox
+    from api.sparql.worker import sandbox
 
     problem = sandbox()
     try:

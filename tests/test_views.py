@@ -79,7 +79,7 @@ def test_index_summary_follows_the_data(tmp_path):
     shutil.copytree(FIXTURE_SEEDS, seeds)
     (seeds / "claims" / "more.yaml").write_text(
         "claims:\n  - {subject: iskp, relation: basedIn, object: badghis, as_of: 2021, source: 'soliev-pantucci-2022:84'}\n")
-    from api.view_pages import summary
+    from api.views.pages import summary
 
     assert "based in" not in summary(fixture_store(), "iskp", "ISKP")
     assert "based in Badghis (as of 2021)" in summary(fixture_store(seeds), "iskp", "ISKP")
@@ -174,7 +174,7 @@ def test_network_page_embeds_data_and_controls(client):
 
 
 def test_physics_off_and_fixed_positions_above_the_threshold(client, monkeypatch):
-    from api import view_network
+    from api.views import network as view_network
 
     monkeypatch.setattr(view_network, "PHYSICS_MAX_NODES", 5)
     view = client.get("/views/network.json").json()
@@ -186,7 +186,7 @@ def test_physics_off_and_fixed_positions_above_the_threshold(client, monkeypatch
 def test_large_layout_uses_igraph_and_spreads_nodes():
     import networkx as nx
 
-    from api.view_network import NX_LAYOUT_MAX_NODES, layout
+    from api.views.network import NX_LAYOUT_MAX_NODES, layout
 
     G = nx.gnm_random_graph(NX_LAYOUT_MAX_NODES + 200, 900, seed=3)
     pos = layout(G)

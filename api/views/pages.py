@@ -12,12 +12,22 @@ from the graph) and the entity profile. Plain dicts, so every page has a JSON tw
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from graph.read import queries
 from graph.read.search import search_entities
 from graph.store import GraphStore
 
-from .view_network import claim_dates
+from ..deps import get_store
+from ..errors import ApiError
+from . import models as view_models
+from .network import NetworkQuery, build_view, claim_dates
+from .templating import ERRORS, error_response, render, wants_json
+
+router = APIRouter(tags=["pages"])
 
 #: the groups the index presents, by the acronym each is known by (found through aliases)
 NAMED_GROUPS = ("IMU", "KTJ", "KIB", "JA", "IJU", "HTS", "ISKP")
@@ -107,7 +117,7 @@ def named_groups(store: GraphStore) -> list[dict]:
 
 def index_data(store: GraphStore) -> dict:
     """The index page's data (made once per store: the API's store is read-only)."""
-    from .view_network import _cache
+    from .network import _cache
 
     cache = _cache(store)
     if "index" not in cache:
@@ -141,3 +151,61 @@ def profile_data(store: GraphStore, entity_id: str) -> dict | None:
         "network": f"/views/network?focus={entity_id}&depth=1",
     }
     return profile
+
+
+# ------------------------------------------------------------------------------------ index
+
+@router.get("/", response_class=HTMLResponse, summary="Index page: search, the named groups, links (JSON: /index.json)")
+def index(request: Request, store: Annotated[GraphStore, Depends(get_store)],
+          q: Annotated[str | None, Query(description="Search text (the page also searches as you type)")] = None):
+    """The index: a search box (using ``GET /entities?q=``), the seven named groups with one-line
+    summaries generated from their claims, and links to the network, the SPARQL page and the API docs."""
+    data = index_data(store)
+    if wants_json(request):
+        return JSONResponse(view_models.IndexPage(**data).model_dump())
+    results = None
+    if q and q.strip():
+        from ..routers.entities import search
+
+        try:
+            results = search(store, q, None, 20, 0)["items"]
+        except ApiError:
+            results = []
+    return render(request, "index.html", data=data, q=q or "", results=results, json_url="/index.json")
+
+
+@router.get("/index.json", response_model=view_models.IndexPage, summary="Index page as JSON")
+@router.get("/.json", response_model=view_models.IndexPage, include_in_schema=False)
+def index_json(store: Annotated[GraphStore, Depends(get_store)]):
+    return index_data(store)
+
+
+# ------------------------------------------------------------------------------------ profiles
+
+def entity_page(request: Request, store: GraphStore, entity_id: str) -> Response:
+    """The HTML profile of an entity (what ``GET /entities/{id}`` answers to a browser)."""
+    profile = profile_data(store, entity_id)
+    if profile is None:
+        return error_response(ApiError(404, "not_found", f"no entity with id {entity_id!r} (search with /entities?q=...)"))
+    ego = build_view(store, NetworkQuery(focus=entity_id, depth=1))
+    return render(request, "entity.html", profile=profile, view=ego, json_url=profile["links"]["json"])
+
+
+@router.get("/views/entities/{entity_id}.json", response_model=view_models.ProfilePage, responses=ERRORS,
+            summary="Entity profile page as JSON")
+def entity_json(entity_id: str, store: Annotated[GraphStore, Depends(get_store)]):
+    profile = profile_data(store, entity_id)
+    if profile is None:
+        return error_response(ApiError(404, "not_found", f"no entity with id {entity_id!r}"))
+    return profile
+
+
+@router.get("/views/entities/{entity_id}", response_class=HTMLResponse, responses=ERRORS,
+            summary="Entity profile page: names, kind, claims by relation with dates and sources, ego network")
+def entity_view(request: Request, entity_id: str, store: Annotated[GraphStore, Depends(get_store)]):
+    if wants_json(request):
+        result = entity_json(entity_id, store)
+        if isinstance(result, Response):
+            return result
+        return JSONResponse(view_models.ProfilePage(**result).model_dump())
+    return entity_page(request, store, entity_id)

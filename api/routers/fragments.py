@@ -33,7 +33,8 @@ from graph.formats import negotiate, rdf_format
 from graph.store import GraphStore
 from graph.vocab import PREFIXES
 
-from .deps import ApiError, bad_parameter, get_store
+from ..deps import get_store
+from ..errors import ApiError, bad_parameter
 
 router = APIRouter()
 PAGE_SIZE = 100

@@ -16,7 +16,7 @@ gets 413; a syntax error gets 400 with the parser's message, line and column; a 
 gets 415; a query running past the time limit is stopped, its worker process killed, and the
 answer is 503; results beyond the row cap are cut and the response says so (header
 ``X-SPARQL-Truncated: true``, and ``"cakg": {"truncated": true}`` in JSON). Evaluation happens in
-worker processes (:mod:`api.sparql_worker`), at most ``sparql_concurrency`` at once, off the event
+worker processes (:mod:`api.sparql.pool`), at most ``sparql_concurrency`` at once, off the event
 loop, so a long query never blocks short ones or the rest of the API.
 
 The standard prefixes (cakg:, id:, claim:, source:, rdfs:, skos:, org:, prov:, xsd: ...) are
@@ -29,112 +29,22 @@ predefined. Example::
 from __future__ import annotations
 
 import asyncio
-import threading
-from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from urllib.parse import parse_qs
 
-import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from fastapi.templating import Jinja2Templates
 
-from graph.formats import GRAPH_OFFERS, RESULT_OFFERS, negotiate, rdf_format
+from graph.formats import GRAPH_OFFERS, RESULT_OFFERS, negotiate
 from graph.settings import Settings
-from graph.store import GraphStore, OxigraphStore
 from graph.vocab import PREFIXES
 
-from .deps import ApiError
-from .sparql_worker import PoolBusy, QueryTimeout, SparqlPool
+from ..errors import ApiError
+from ..views.templating import render
+from .description import DESCRIPTION_OFFERS, EXAMPLES, _description_response
+from .pool import PoolBusy, QueryTimeout, runtime
 
 router = APIRouter()
-templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
-DESCRIPTION_OFFERS = ["text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml"]
-
-# The questions analysts ask, as example queries (shown on the query page; used by the benchmark).
-EXAMPLES: list[dict[str, str]] = [
-    {"name": "Who protects whom in 2021", "query": """\
-SELECT ?protector ?protectorLabel ?group ?groupLabel ?asOf ?from ?until WHERE {
-  ?c a cakg:Claim ; cakg:relation cakg:protectedBy ; cakg:subject ?group ; cakg:object ?protector .
-  ?group rdfs:label ?groupLabel . ?protector rdfs:label ?protectorLabel .
-  OPTIONAL { ?c cakg:validFrom ?from } OPTIONAL { ?c cakg:validUntil ?until } OPTIONAL { ?c cakg:asOf ?asOf }
-  FILTER(IF(BOUND(?from) || BOUND(?until),
-            (!BOUND(?from) || ?from <= "2021-12-31"^^xsd:date) && (!BOUND(?until) || ?until >= "2021-01-01"^^xsd:date),
-            STRSTARTS(STR(?asOf), "2021")))
-} ORDER BY ?protectorLabel ?groupLabel"""},
-    {"name": "Who leads each group (current claims)", "query": """\
-SELECT ?group ?groupLabel ?leader ?leaderLabel ?from ?asOf WHERE {
-  ?c a cakg:Claim ; cakg:relation cakg:leaderOf ; cakg:subject ?leader ; cakg:object ?group ; cakg:current true .
-  ?group a cakg:MilitantGroup ; rdfs:label ?groupLabel . ?leader rdfs:label ?leaderLabel .
-  FILTER NOT EXISTS { ?c cakg:qualifier "former" }
-  OPTIONAL { ?c cakg:start ?from } OPTIONAL { ?c cakg:asOf ?asOf }
-} ORDER BY ?groupLabel ?leaderLabel"""},
-    {"name": "Which groups sit inside HTS", "query": """\
-SELECT ?group ?groupLabel ?relation WHERE {
-  VALUES ?relation { cakg:memberOfCoalition cakg:factionOf }
-  ?group ?relation id:hts ; rdfs:label ?groupLabel .
-} ORDER BY ?groupLabel"""},
-    {"name": "Each group's relations counted by type (whole graph)", "query": """\
-SELECT ?group ?groupLabel ?relation (COUNT(?c) AS ?claims) WHERE {
-  ?c a cakg:Claim ; cakg:relation ?relation .
-  { ?c cakg:subject ?group } UNION { ?c cakg:object ?group }
-  ?group a cakg:MilitantGroup ; rdfs:label ?groupLabel .
-} GROUP BY ?group ?groupLabel ?relation ORDER BY DESC(?claims) ?groupLabel"""},
-    {"name": "Disputed claims with their sources", "query": """\
-SELECT ?claim ?other ?document ?locator WHERE {
-  ?c cakg:disputes ?o ; cakg:id ?claim ; cakg:citation ?cit . ?o cakg:id ?other .
-  ?cit cakg:document/cakg:id ?document ; cakg:locator ?locator .
-} ORDER BY ?claim"""},
-    {"name": "Everything about one entity (DESCRIBE)", "query": "DESCRIBE id:imu"},
-]
-
-_POOL_LOCK = threading.Lock()
-
-
-# ---------------------------------------------------------------------------- the pool per app
-
-def pool_source(store: GraphStore, settings: Settings | None = None) -> tuple:
-    """What a worker process needs to open the same data: a store path or an N-Quads copy."""
-    if isinstance(store, OxigraphStore) and store.path is not None:
-        return ("path", str(store.path), (settings or Settings()).sparql_memory_triples)
-    if isinstance(store, OxigraphStore):
-        return ("data", store.native.dump(format=ox.RdfFormat.N_QUADS))
-    return ("data", store.export("ntriples"))
-
-
-class SparqlRuntime:
-    """The worker pool and the threads that wait on it, created on first use by an app."""
-
-    def __init__(self, store: GraphStore, settings: Settings):
-        self.pool = SparqlPool(pool_source(store, settings), size=settings.sparql_concurrency)
-        self.executor = ThreadPoolExecutor(max_workers=max(4, settings.sparql_concurrency * 8),
-                                           thread_name_prefix="cakg-sparql")
-
-    def close(self) -> None:
-        self.pool.close()
-        self.executor.shutdown(wait=False, cancel_futures=True)
-
-
-def runtime(app) -> SparqlRuntime:
-    rt = getattr(app.state, "sparql_runtime", None)
-    if rt is None:
-        with _POOL_LOCK:
-            rt = getattr(app.state, "sparql_runtime", None)
-            if rt is None:
-                rt = SparqlRuntime(app.state.store, app.state.settings)
-                app.state.sparql_runtime = rt
-    return rt
-
-
-def close_runtime(app) -> None:
-    rt = getattr(app.state, "sparql_runtime", None)
-    if rt is not None:
-        rt.close()
-        app.state.sparql_runtime = None
-
-
-# ---------------------------------------------------------------------------- request reading
 
 async def _read_body(request: Request, limit: int) -> bytes:
     declared = request.headers.get("content-length")
@@ -205,39 +115,14 @@ async def _query_from_request(request: Request, settings: Settings) -> str | Non
 
 # ---------------------------------------------------------------------------- service description
 
-def service_description(request: Request, settings: Settings) -> str:
-    endpoint = str(request.url.replace(query=""))
-    formats = ["SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
-               "Turtle", "N-Triples", "JSON-LD", "RDF_XML"]
-    return f"""@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix dcterms: <http://purl.org/dc/terms/> .
-@prefix cakg: <{PREFIXES['cakg']}> .
-<{endpoint}> a sd:Service ;
-  sd:endpoint <{endpoint}> ;
-  sd:supportedLanguage sd:SPARQL11Query ;
-  {' '.join(f'sd:resultFormat <http://www.w3.org/ns/formats/{f}> ;' for f in formats)}
-  sd:defaultDataset [ a sd:Dataset ; sd:defaultGraph [ a sd:Graph ; dcterms:title "cakg: Central Asian militancy knowledge graph" ] ] ;
-  rdfs:comment "Read-only SPARQL 1.1 query endpoint. Refused: updates, SERVICE, FROM/FROM NAMED. Limits: query of at most {settings.sparql_max_query_length} characters, {settings.sparql_timeout:g} s per query, {settings.sparql_row_cap} rows per result, {settings.sparql_concurrency} queries at once. Predefined prefixes: {', '.join(PREFIXES)}." .
-"""
-
-
-def _description_response(request: Request, settings: Settings, media: str) -> Response:
-    ttl = service_description(request, settings)
-    if media == "text/turtle":
-        return Response(ttl, media_type="text/turtle", headers={"Vary": "Accept"})
-    body = ox.serialize(ox.parse(ttl.encode(), format=ox.RdfFormat.TURTLE), format=rdf_format(media))
-    return Response(body, media_type=media, headers={"Vary": "Accept"})
-
 
 def _page(request: Request, settings: Settings, query: str | None) -> HTMLResponse:
-    return templates.TemplateResponse(request, "sparql.html", {
-        "examples": EXAMPLES, "query": query or EXAMPLES[0]["query"], "autorun": bool(query),
-        "settings": settings, "prefixes": PREFIXES,
-    })
+    return render(request, "sparql.html", csp=False, examples=EXAMPLES, query=query or EXAMPLES[0]["query"],
+                  autorun=bool(query), settings=settings, prefixes=PREFIXES)
 
 
 # ---------------------------------------------------------------------------- the endpoint
+
 
 SPARQL_RESPONSES = {
     200: {"description": "Query results (SPARQL JSON/XML/CSV/TSV) or an RDF graph (Turtle, N-Triples, JSON-LD, "

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from .models import EntityProfile
+from ..models import EntityProfile
 
 
 class NetworkFilters(BaseModel):

@@ -32,16 +32,23 @@ import re
 import threading
 import weakref
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
 
 import networkx as nx
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse
 
 from graph import network as gn
 from graph.dates import parse_date
 from graph.read.queries import entity_brief, entity_kinds, relation_types
 from graph.store import GraphStore
 
-from .deps import ApiError, bad_parameter
+from ..deps import get_store
+from ..errors import ApiError, bad_parameter
+from . import models as view_models
+from .templating import ERRORS, error_response, render, wants_json
+
+router = APIRouter(tags=["pages"])
 
 #: above this many nodes the view is drawn at precomputed positions with physics off
 PHYSICS_MAX_NODES = 500
@@ -513,3 +520,49 @@ def _options(physics: bool, n_nodes: int) -> dict:
             "stabilization": {"enabled": physics, "iterations": 200, "fit": True},
         },
     }
+
+
+# ------------------------------------------------------------------------------------ network
+
+Focus = Annotated[str | None, Query(description="Entity id at the centre of an ego network", examples=["imu"])]
+Depth = Annotated[str | None, Query(description="Steps from the focus (0-4, default 1)", examples=["1"])]
+AtDate = Annotated[str | None, Query(description="Show the graph as it stood at YYYY or YYYY-MM", examples=["2015"])]
+Types = Annotated[str | None, Query(description="Relation types to show, comma-separated (default: all)",
+                                    examples=["leaderOf,memberOfCoalition"])]
+Kinds = Annotated[str | None, Query(description="Entity kinds to show, comma-separated (default: all)",
+                                    examples=["group,person"])]
+
+
+def _network(store, focus, depth, at, types, kinds) -> dict:
+    return build_view(store, NetworkQuery.parse(focus=focus, depth=depth, at=at, types=types, kinds=kinds))
+
+
+@router.get("/views/network.json", response_model=view_models.NetworkView, summary="Network view data as JSON",
+            responses=ERRORS)
+def network_json(store: Annotated[GraphStore, Depends(get_store)], focus: Focus = None, depth: Depth = None,
+                 at: AtDate = None, types: Types = None, kinds: Kinds = None):
+    """The nodes, edges and options the network page draws, for the same filters."""
+    try:
+        return _network(store, focus, depth, at, types, kinds)
+    except ApiError as exc:
+        return error_response(exc)
+
+
+@router.get("/views/network", response_class=HTMLResponse, responses=ERRORS,
+            summary="Interactive network view (vis-network) with a time slider and filters")
+def network_page(request: Request, store: Annotated[GraphStore, Depends(get_store)], focus: Focus = None,
+                 depth: Depth = None, at: AtDate = None, types: Types = None, kinds: Kinds = None):
+    """The whole graph, or the ego network of ``focus`` to ``depth`` steps, at a date, with only
+    some relation types or entity kinds. The filters stay in the URL, so a view can be shared."""
+    try:
+        view = _network(store, focus, depth, at, types, kinds)
+    except ApiError as exc:
+        return error_response(exc)
+    if wants_json(request):
+        return JSONResponse(view)
+    focus_label = None
+    if view["meta"]["filters"]["focus"]:
+        focus_label = next((n["label"] for n in view["nodes"] if n["id"] == view["meta"]["filters"]["focus"]), None)
+    query = view["meta"]["query"]
+    return render(request, "network.html", view=view, focus_label=focus_label,
+                  json_url="/views/network.json" + (f"?{query}" if query else ""))

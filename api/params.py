@@ -1,0 +1,80 @@
+"""What the REST routes share: parameter types and their checks (dates, time windows, relation
+type filters, paging) and the JSON answer. Every check that fails raises a 422 naming the parameter.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import orjson
+from fastapi import Query, Request
+from fastapi.responses import Response
+
+from graph.dates import parse_date
+from graph.read import queries
+from graph.store import GraphStore
+
+from . import models
+from .errors import ApiError, bad_parameter
+
+ERRORS = {
+    404: {"model": models.ErrorBody, "description": "No such thing"},
+    422: {"model": models.ErrorBody, "description": "A parameter is malformed (the body names it)"},
+}
+
+Limit = Annotated[int, Query(ge=1, le=1000, description="Page size (1-1000)")]
+Offset = Annotated[int, Query(ge=0, description="Items to skip")]
+TypeFilter = Annotated[list[str] | None, Query(
+    alias="type", description="Relation type(s) (e.g. protectedBy) or categories (e.g. group-group); "
+                              "repeat the parameter or separate with commas. See /relation-types.")]
+At = Annotated[str | None, Query(description="A year, month or day: YYYY, YYYY-MM or YYYY-MM-DD", examples=["2021"])]
+
+
+def json_response(data) -> Response:
+    """Plain dicts from graph.read.queries, sent as they are (serialised by orjson). The route's
+    ``response_model`` documents them (tests check they validate); skipping per-request
+    validation and the standard json module makes a large profile several times faster."""
+    return Response(orjson.dumps(data), media_type="application/json")
+
+
+def page(request: Request, total: int, limit: int, offset: int, items: list) -> dict:
+    def link(new_offset: int) -> str:
+        return str(request.url.include_query_params(offset=new_offset, limit=limit))
+
+    return {
+        "total": total, "limit": limit, "offset": offset, "items": items,
+        "next": link(offset + limit) if offset + limit < total else None,
+        "previous": link(max(0, offset - limit)) if offset > 0 else None,
+    }
+
+
+def date_param(name: str, value: str | None) -> str | None:
+    if value is None or value == "":
+        return None
+    try:
+        return str(parse_date(value))
+    except ValueError as exc:
+        raise bad_parameter(name, str(exc)) from None
+
+
+def time_window(at: str | None, start: str | None, end: str | None) -> tuple[str | None, str | None, str | None]:
+    at, start, end = date_param("at", at), date_param("from", start), date_param("to", end)
+    if at and (start or end):
+        raise bad_parameter("at", "give either 'at' or 'from'/'to', not both")
+    if start and end and parse_date(start).first_day() > parse_date(end).last_day():
+        raise bad_parameter("from", f"'from' ({start}) is after 'to' ({end})")
+    return at, start, end
+
+
+def relation_types_param(store: GraphStore, types: list[str] | None) -> list[str]:
+    try:
+        return queries.resolve_relation_types(store, types or [])
+    except ValueError as exc:
+        raise bad_parameter("type", str(exc)) from None
+
+
+def entity_or_404(store: GraphStore, entity_id: str) -> dict:
+    brief = queries.entity_brief(store, entity_id)
+    if brief is None:
+        raise ApiError(404, "not_found", f"no entity with id {entity_id!r} (search with /entities?q=...)")
+    return brief

@@ -1,0 +1,141 @@
+"""REST/JSON routes: entities (search, profile), groups and their affiliations at a date,
+relations at a date, disputes, sources, stats, and the dereferenceable entity IRIs.
+
+Every route reads through :mod:`graph.read.queries`; nothing here can write to the store.
+
+Examples (the server from ``cakg serve``)::
+
+    curl 'http://127.0.0.1:8000/entities?q=hayat+tahrir+al+sham'
+    curl 'http://127.0.0.1:8000/groups/imu/affiliations?at=2021'
+    curl 'http://127.0.0.1:8000/relations?type=protectedBy&at=2021'
+    curl -H 'Accept: text/turtle' 'http://127.0.0.1:8000/id/imu'
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from graph.formats import GRAPH_OFFERS as RDF_MEDIA
+from graph.formats import negotiate
+from graph.read import queries
+from graph.read.queries import entity_kinds, list_entities
+from graph.read.search import search_entities
+from graph.store import GraphStore
+
+from .. import models
+from ..deps import get_store
+from ..errors import ApiError, bad_parameter
+from ..params import ERRORS, Limit, Offset, entity_or_404, json_response, page
+
+router = APIRouter()
+
+# ---------------------------------------------------------------------------- entities
+
+def check_kind(store: GraphStore, kind: str | None) -> str | None:
+    """The entity kind filter, checked against the ontology (422 naming ``type`` if unknown)."""
+    if kind is None or kind == "":
+        return None
+    kinds = entity_kinds(store)
+    if kind not in kinds:
+        raise bad_parameter("type", f"unknown entity kind {kind!r} (known: {', '.join(sorted(kinds))})")
+    return kind
+
+
+def search(store: GraphStore, q: str | None, kind: str | None, limit: int, offset: int) -> dict:
+    """``{"total", "items"}``: ranked hits for ``q``, or every entity (by label) when ``q`` is empty."""
+    kind = check_kind(store, kind)
+    if q is None or not q.strip():
+        everything = list_entities(store, kind)
+        items = [{**e, "matched": e["label"], "score": 0} for e in everything[offset:offset + limit]]
+        return {"total": len(everything), "items": items}
+    try:
+        return search_entities(store, q, kind=kind, limit=limit, offset=offset)
+    except ValueError as exc:
+        raise bad_parameter("q", str(exc)) from None
+
+
+@router.get("/entities", response_model=models.Page[models.SearchHit], tags=["entities"], responses=ERRORS,
+            summary="Search entities by label or alias")
+def list_or_search_entities(
+    request: Request,
+    store: Annotated[GraphStore, Depends(get_store)],
+    q: Annotated[str | None, Query(description="Text to find in labels and aliases; folds case, diacritics, "
+                                               "apostrophes and hyphens", examples=["hayat tahrir al sham"])] = None,
+    type: Annotated[str | None, Query(description="Entity kind: group, person, state, territory, body, agency, "
+                                                  "organisation, event", examples=["group"])] = None,
+    limit: Limit = 20,
+    offset: Offset = 0,
+):
+    """Ranked search (exact name, then prefix, then all words, then substring; labels before
+    aliases); every entity by label when ``q`` is empty. Paginated with ``limit``/``offset``."""
+    found = search(store, q, type, limit, offset)
+    return json_response(page(request, found["total"], limit, offset, found["items"]))
+
+
+def _entity_html(request: Request, store: GraphStore, entity_id: str) -> Response:
+    from ..views.pages import entity_page  # the views import the routers' search: import here, not at the top
+
+    return entity_page(request, store, entity_id)
+
+
+def _entity_rdf(store: GraphStore, entity_id: str, media: str) -> Response:
+    body = queries.entity_rdf(store, entity_id, media)
+    if body is None:
+        raise ApiError(404, "not_found", f"no entity with id {entity_id!r}")
+    return Response(body, media_type=media, headers={"Vary": "Accept"})
+
+
+ENTITY_OFFERS = ["application/json", "text/html", *RDF_MEDIA]
+
+
+@router.get("/entities/{entity_id}", response_model=models.EntityProfile, tags=["entities"], responses={
+    **ERRORS, 200: {"content": {"text/html": {}, "text/turtle": {}, "application/ld+json": {}},
+                    "description": "JSON profile; HTML for browsers; Turtle / JSON-LD / N-Triples / RDF/XML on request"}},
+    summary="An entity's profile: every claim in and out, with dates, sources and disputes")
+def entity(request: Request, entity_id: str, store: Annotated[GraphStore, Depends(get_store)]):
+    """The profile by content negotiation: JSON by default, the HTML page to a browser
+    (``Accept: text/html``), RDF (Turtle, JSON-LD, N-Triples, RDF/XML) to a client that asks."""
+    media = negotiate(request.headers.get("accept"), ENTITY_OFFERS)
+    if media is None:
+        raise ApiError(406, "not_acceptable", f"cannot answer with {request.headers.get('accept')!r}; "
+                       f"available: {', '.join(ENTITY_OFFERS)}")
+    if media == "text/html":
+        if queries.entity_brief(store, entity_id) is None:
+            raise ApiError(404, "not_found", f"no entity with id {entity_id!r}")
+        html = _entity_html(request, store, entity_id)
+        html.headers["Vary"] = "Accept"
+        return html
+    elif media in RDF_MEDIA:
+        return _entity_rdf(store, entity_id, media)
+    profile = queries.entity_profile(store, entity_id)
+    if profile is None:
+        raise ApiError(404, "not_found", f"no entity with id {entity_id!r} (search with /entities?q=...)")
+    return json_response(profile)
+
+
+@router.get("/id/{entity_id}", tags=["linked data"], status_code=303, responses={
+    303: {"description": "See /entities/{id} (HTML or JSON)"},
+    200: {"content": {m: {} for m in RDF_MEDIA}, "description": "The entity's RDF description"}, **ERRORS},
+    summary="Dereference an entity IRI (https://w3id.org/cakg/id/{id})")
+def entity_iri(request: Request, entity_id: str, store: Annotated[GraphStore, Depends(get_store)]):
+    """Linked-data dereferencing of ``https://w3id.org/cakg/id/{id}``: RDF (Turtle, JSON-LD,
+    N-Triples, RDF/XML) when the client asks for it, else ``303 See Other`` to ``/entities/{id}``
+    (which gives HTML to a browser and JSON to scripts)."""
+    media = negotiate(request.headers.get("accept"), ["text/html", "application/json", *RDF_MEDIA])
+    if media in RDF_MEDIA:
+        return _entity_rdf(store, entity_id, media)
+    entity_or_404(store, entity_id)
+    return RedirectResponse(str(request.url_for("entity", entity_id=entity_id).path), status_code=303,
+                            headers={"Vary": "Accept"})
+
+
+@router.get("/claims/{claim_id}", response_model=models.Claim, tags=["entities"], responses=ERRORS,
+            summary="One claim, with its sources and the claims disputing it")
+def claim(claim_id: str, store: Annotated[GraphStore, Depends(get_store)]):
+    found = queries.claim(store, claim_id)
+    if found is None:
+        raise ApiError(404, "not_found", f"no claim with id {claim_id!r}")
+    return found

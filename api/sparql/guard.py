@@ -1,0 +1,129 @@
+"""The SPARQL guard: what a query must pass before any engine sees it.
+
+1. the query text is made canonical (:func:`canonical_query`): the codepoint escapes ``\\uXXXX`` /
+   ``\\UXXXXXXXX`` are expanded once, as SPARQL 1.1 Query §19.2 says, before any parsing;
+2. that canonical text is parsed with rdflib's SPARQL 1.1 grammar and translated to algebra
+   (:func:`check_query`); updates (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE ...), ``SERVICE``
+   anywhere (it would make the server fetch URLs) and ``FROM``/``FROM NAMED`` are refused;
+3. the same canonical text, the one the guard checked, is what the engine evaluates: guard and
+   engine never see two different queries.
+
+>>> check_query("SELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } }")[1]["error"]
+'service_refused'
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from graph.vocab import PREFIXES
+
+UPDATE_WORDS = "INSERT, DELETE, LOAD, CLEAR, DROP, CREATE, ADD, MOVE, COPY"
+
+
+# ============================================================================ guards (rdflib)
+
+
+def _error(status: int, error: str, message: str, **extra) -> dict:
+    return {"status": status, "error": error, "message": message, **extra}
+
+
+def _walk(node: Any, seen: set[int] | None = None):
+    """Every rdflib algebra/parse node (CompValue) under ``node``."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    seen = seen if seen is not None else set()
+    if id(node) in seen:
+        return
+    seen.add(id(node))
+    if isinstance(node, CompValue):
+        yield node
+        for value in node.values():
+            yield from _walk(value, seen)
+    elif isinstance(node, (list, tuple)):
+        for value in node:
+            yield from _walk(value, seen)
+    elif hasattr(node, "asList") and not isinstance(node, str):  # pyparsing ParseResults
+        for value in node:
+            yield from _walk(value, seen)
+
+
+_ESCAPE = re.compile(r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}")
+
+
+def canonical_query(query: str) -> tuple[str | None, dict | None]:
+    r"""The query with its codepoint escapes expanded once (SPARQL 1.1 Query §19.2), as
+    ``(text, None)``, or ``(None, error)``. This text is both what the guard checks and what the
+    engine runs. An expansion that leaves a new escape behind (``\u005Cu000A``) is refused:
+    a second expansion by either parser would make it mean something else.
+
+    >>> canonical_query(r"SELECT * WHERE { # \u000a ?s ?p ?o }")[0]
+    'SELECT * WHERE { # \n ?s ?p ?o }'
+    >>> canonical_query(r"ASK { ?s ?p '\u005Cu0041' }")[1]["error"]
+    'syntax_error'
+    """
+    from rdflib.plugins.sparql.parser import expandUnicodeEscapes
+
+    try:
+        text = expandUnicodeEscapes(query)
+    except ValueError as exc:
+        return None, _error(400, "syntax_error", f"SPARQL syntax error: {exc}")
+    if _ESCAPE.search(text):
+        return None, _error(400, "syntax_error", "SPARQL syntax error: a codepoint escape (\\u or \\U) expands "
+                            "to another escape; write the character itself")
+    return text, None
+
+
+@lru_cache(maxsize=512)
+def check_query(query: str) -> tuple[str | None, dict | None]:
+    """Parse and inspect a query that is already canonical (:func:`canonical_query`): ``(form,
+    None)`` if allowed (form is ``SelectQuery``, ``AskQuery``, ``ConstructQuery`` or
+    ``DescribeQuery``), else ``(None, error)``. The grammar runs on the text as given, with no
+    second expansion of escapes, so the guard sees exactly what the engine will run.
+
+    >>> check_query("SELECT * WHERE { ?s ?p ?o }")[0]
+    'SelectQuery'
+    >>> check_query("DROP ALL")[1]["error"]
+    'update_refused'
+    >>> e = check_query("SELECT * WHERE { ?s ?p }")[1]
+    >>> e["error"], e["line"], e["column"]
+    ('syntax_error', 1, 18)
+    """
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import Query, UpdateUnit
+
+    try:
+        parsed = Query.parse_string(query, parse_all=True)
+    except ParseException as exc:
+        try:
+            UpdateUnit.parse_string(query, parse_all=True)
+        except Exception:  # noqa: BLE001 - not an update either: report the query syntax error
+            message = str(exc)
+            return None, _error(400, "syntax_error", f"SPARQL syntax error: {message}", line=exc.lineno, column=exc.col)
+        return None, _error(400, "update_refused", "this endpoint is read-only: SPARQL updates "
+                            f"({UPDATE_WORDS} ...) are refused")
+    except Exception as exc:  # noqa: BLE001 - rdflib raises plain exceptions for some bad input
+        return None, _error(400, "syntax_error", f"SPARQL syntax error: {exc}")
+    for node in _walk(parsed):
+        if node.name in ("ServiceGraphPattern",):
+            return None, _error(400, "service_refused", "SERVICE (federated query) is refused: this endpoint "
+                                "never fetches other endpoints or URLs")
+        if node.name == "DatasetClause":
+            return None, _error(400, "dataset_refused", "FROM / FROM NAMED are refused: queries run over "
+                                "this endpoint's one default graph (drop the clause)")
+    try:
+        algebra = translateQuery(parsed, initNs=PREFIXES).algebra
+    except Exception as exc:  # noqa: BLE001 - e.g. an unknown prefix
+        return None, _error(400, "query_error", f"the query cannot be evaluated: {exc}")
+    for node in _walk(algebra):
+        if node.name == "ServiceGraphPattern":  # pragma: no cover - already caught in the parse tree
+            return None, _error(400, "service_refused", "SERVICE (federated query) is refused")
+    if algebra.get("datasetClause"):  # pragma: no cover - already caught in the parse tree
+        return None, _error(400, "dataset_refused", "FROM / FROM NAMED are refused")
+    return algebra.name, None
+
+
+# ============================================================================ evaluation (pyoxigraph)
