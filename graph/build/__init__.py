@@ -1,0 +1,10 @@
+"""Building the graph: checked seeds -> RDF -> SHACL -> a new store, swapped in atomically.
+
+* :mod:`graph.build.compile`   a checked dataset as RDF (claim nodes, citations, truthy triples, ORG memberships)
+* :mod:`graph.build.shacl`     SHACL validation, violations mapped back to seed file and line
+* :mod:`graph.build.pipeline`  :func:`compile_seeds` and :func:`build`: fingerprint, lock, load, atomic swap
+"""
+
+from .pipeline import BuildResult, Compiled, build, compile_seeds, fingerprint
+
+__all__ = ["BuildResult", "Compiled", "build", "compile_seeds", "fingerprint"]
