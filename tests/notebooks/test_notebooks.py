@@ -13,7 +13,7 @@ from nbclient import NotebookClient
 
 from graph.store import current_store_path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import free_port
+
+from tests.support import free_port
 
 pytestmark = pytest.mark.server
 

@@ -27,7 +27,7 @@ RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?
 
 @pytest.fixture(scope="module")
 def server():
-    from conftest import LiveServer
+    from tests.support import LiveServer
 
     app = create_app(fixture_store(), SETTINGS)
     with LiveServer(app) as live:

@@ -187,10 +187,9 @@ def test_index_search_finds_a_group_by_alias(page, live_server, artifacts):
 
 @pytest.fixture(scope="module")
 def evil_server(tmp_path_factory):
-    from conftest import LiveServer
-    from test_views import make_evil_seeds
-
     from api.app import create_app
+    from tests.support import LiveServer
+    from tests.views.test_pages import make_evil_seeds
 
     seeds = make_evil_seeds(tmp_path_factory.mktemp("evil-browser"))
     with LiveServer(create_app(fixture_store(seeds))) as server:
@@ -205,7 +204,7 @@ def no_script_ran(page) -> None:
 
 
 def test_a_script_in_a_label_runs_nowhere(page, evil_server, artifacts):
-    from test_views import EVIL_ALIAS, EVIL_LABEL, EVIL_NOTE
+    from tests.views.test_pages import EVIL_ALIAS, EVIL_LABEL, EVIL_NOTE
 
     page.goto(evil_server.url + "/entities/evil")
     assert page.locator("h1#entity-label").text_content() == EVIL_LABEL
