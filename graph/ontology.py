@@ -1,13 +1,18 @@
-"""The schema, read from ``ontology/cakg.ttl``: entity kinds and relation types.
+"""The schema, read from ``ontology/*.ttl``: entity kinds, relation types and the vocabularies.
 
-Nothing about kinds or relations is hard-coded in Python: add a relation to the Turtle file
-(with its ``cakg:subjectKind``/``cakg:objectKind`` annotations) and seeds may use it at once.
+Nothing about kinds, relations, qualifiers, approximations or colours is written in Python: add a
+relation to ``cakg.ttl`` (with its ``cakg:subjectKind``/``cakg:objectKind`` annotations) or a
+qualifier to ``vocabulary.ttl`` and the seeds may use it at once.
 
 >>> schema = load_schema()
 >>> schema.relations["protectedBy"].inverse_label
 'protects'
 >>> "group" in schema.relations["protectedBy"].subject_kinds
 True
+>>> schema.qualifiers["forecast"].factual, schema.qualifiers["former"].ends_before_source_period
+(False, True)
+>>> schema.approximations["fewer_than"].bound, schema.families["group-group"].colour
+('upper', '#d62728')
 """
 
 from __future__ import annotations
@@ -55,6 +60,45 @@ class Kind:
     iri: str
     label: str
     subtypes: dict[str, str] = field(default_factory=dict)  # subtype name -> subclass IRI
+    colour: str = "#bcbd22"
+    shape: str = "dot"
+    order: int = 99
+
+
+@dataclass(frozen=True)
+class Qualifier:
+    """A qualifier of claims (``vocabulary.ttl``): a hedge, a kind of statement, or ``former``."""
+
+    name: str
+    iri: str
+    label: str
+    definition: str
+    hedge: bool = False
+    factual: bool = True
+    ends_before_source_period: bool = False
+
+
+@dataclass(frozen=True)
+class Approximation:
+    """How a figure is given; ``bound`` is point, approximate, lower, upper or range."""
+
+    name: str
+    iri: str
+    label: str
+    bound: str
+    tolerance: float = 0.0
+    strict: bool = False
+
+
+@dataclass(frozen=True)
+class Family:
+    """A family of relation types (``cakg:category`` of a relation names it), with its colour."""
+
+    name: str
+    iri: str
+    label: str
+    colour: str
+    order: int
 
 
 @dataclass(frozen=True)
@@ -62,6 +106,9 @@ class Schema:
     graph: Graph
     kinds: dict[str, Kind]
     relations: dict[str, Relation]
+    qualifiers: dict[str, Qualifier] = field(default_factory=dict)
+    approximations: dict[str, Approximation] = field(default_factory=dict)
+    families: dict[str, Family] = field(default_factory=dict)
 
     def kind_of_class(self, iri: str) -> str | None:
         for kind in self.kinds.values():
@@ -87,9 +134,18 @@ def _text(g: Graph, node, prop) -> str:
     return str(value) if value is not None else ""
 
 
-def _flag(g: Graph, node, prop) -> bool:
+def _flag(g: Graph, node, prop, default: bool = False) -> bool:
     value = g.value(node, prop)
-    return bool(isinstance(value, Literal) and value.toPython() is True)
+    return value.toPython() is True if isinstance(value, Literal) else default
+
+
+def _number(g: Graph, node, prop, default: float) -> float:
+    value = g.value(node, prop)
+    return float(value.toPython()) if isinstance(value, Literal) else default
+
+
+def _concepts(g: Graph, cls: URIRef) -> list[URIRef]:
+    return sorted(g.subjects(RDF.type, cls), key=lambda c: (_number(g, c, CAKG.order, 99), str(c)))
 
 
 @lru_cache(maxsize=4)
@@ -102,7 +158,9 @@ def load_schema(directory: Path | None = None) -> Schema:
             for sub in g.subjects(RDFS.subClassOf, cls)
             if (sub, CAKG.kindName, None) not in g
         }
-        kinds[str(name)] = Kind(str(name), str(cls), _text(g, cls, RDFS.label), subtypes)
+        kinds[str(name)] = Kind(str(name), str(cls), _text(g, cls, RDFS.label), subtypes,
+                                _text(g, cls, CAKG.colour) or Kind.colour, _text(g, cls, CAKG.shape) or Kind.shape,
+                                int(_number(g, cls, CAKG.order, 99)))
     relations: dict[str, Relation] = {}
     for prop in g.subjects(RDF.type, CAKG.Relation):
         name = str(prop)[len(str(CAKG)):]
@@ -120,7 +178,22 @@ def load_schema(directory: Path | None = None) -> Schema:
             single_valued=_flag(g, prop, CAKG.singleValued),
             definition=_text(g, prop, SKOS.definition),
         )
-    return Schema(g, kinds, dict(sorted(relations.items())))
+    qualifiers = {
+        _text(g, q, CAKG.name): Qualifier(
+            _text(g, q, CAKG.name), str(q), _text(g, q, SKOS.prefLabel), _text(g, q, SKOS.definition),
+            hedge=_flag(g, q, CAKG.hedge), factual=_flag(g, q, CAKG.factual, default=True),
+            ends_before_source_period=_flag(g, q, CAKG.endsBeforeSourcePeriod))
+        for q in _concepts(g, CAKG.Qualifier)}
+    approximations = {
+        _text(g, a, CAKG.name): Approximation(
+            _text(g, a, CAKG.name), str(a), _text(g, a, SKOS.prefLabel), _text(g, a, CAKG.bound),
+            tolerance=_number(g, a, CAKG.tolerance, 0.0), strict=_flag(g, a, CAKG.strict))
+        for a in _concepts(g, CAKG.Approximation)}
+    families = {
+        _text(g, f, CAKG.name): Family(_text(g, f, CAKG.name), str(f), _text(g, f, SKOS.prefLabel),
+                                       _text(g, f, CAKG.colour), int(_number(g, f, CAKG.order, 99)))
+        for f in _concepts(g, CAKG.RelationFamily)}
+    return Schema(g, kinds, dict(sorted(relations.items())), qualifiers, approximations, families)
 
 
 def relation_by_iri(schema: Schema, iri: str | URIRef) -> Relation | None:

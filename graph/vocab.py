@@ -15,6 +15,7 @@ CAKG = Namespace(BASE + "ontology#")
 ID = Namespace(BASE + "id/")
 CLAIM = Namespace(BASE + "claim/")
 SOURCE = Namespace(BASE + "source/")
+DISPUTE = Namespace(BASE + "dispute/")
 ORG = Namespace("http://www.w3.org/ns/org#")
 PROV = Namespace("http://www.w3.org/ns/prov#")
 TIME = Namespace("http://www.w3.org/2006/time#")
@@ -24,6 +25,7 @@ PREFIXES = {
     "id": str(ID),
     "claim": str(CLAIM),
     "source": str(SOURCE),
+    "dispute": str(DISPUTE),
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",

@@ -29,7 +29,7 @@ SELECT ?protector ?protectorLabel ?group ?groupLabel ?asOf ?from ?until WHERE {
 SELECT ?group ?groupLabel ?leader ?leaderLabel ?from ?asOf WHERE {
   ?c a cakg:Claim ; cakg:relation cakg:leaderOf ; cakg:subject ?leader ; cakg:object ?group ; cakg:current true .
   ?group a cakg:MilitantGroup ; rdfs:label ?groupLabel . ?leader rdfs:label ?leaderLabel .
-  FILTER NOT EXISTS { ?c cakg:qualifier "former" }
+  FILTER NOT EXISTS { ?c cakg:qualifier cakg:q-former }
   OPTIONAL { ?c cakg:start ?from } OPTIONAL { ?c cakg:asOf ?asOf }
 } ORDER BY ?groupLabel ?leaderLabel"""},
     {"name": "Which groups sit inside HTS", "query": """\

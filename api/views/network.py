@@ -40,7 +40,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 
 from graph import network as gn
 from graph.dates import parse_date
-from graph.read.queries import entity_brief, entity_kinds, relation_types
+from graph.read.queries import entity_brief, entity_kinds, families, kind_styles, relation_types
 from graph.store import GraphStore
 
 from ..deps import get_store
@@ -57,41 +57,16 @@ PHYSICS_MAX_NODES = 500
 NX_LAYOUT_MAX_NODES = 400
 MAX_DEPTH = 4
 
-# colour and shape per entity kind (the legend reads this)
-KIND_STYLE: dict[str, dict[str, str]] = {
-    "group": {"color": "#d62728", "shape": "dot"},
-    "person": {"color": "#1f77b4", "shape": "diamond"},
-    "state": {"color": "#2ca02c", "shape": "square"},
-    "territory": {"color": "#8c9a2c", "shape": "triangle"},
-    "body": {"color": "#9467bd", "shape": "hexagon"},
-    "agency": {"color": "#ff7f0e", "shape": "star"},
-    "organisation": {"color": "#17becf", "shape": "triangleDown"},
-    "event": {"color": "#7f7f7f", "shape": "dot"},
-}
 DEFAULT_KIND_STYLE = {"color": "#bcbd22", "shape": "dot"}
-
-# colour per relation category (edges; the legend and the relation checkboxes read this)
-CATEGORY_COLOURS: dict[str, str] = {
-    "group-group": "#d62728",
-    "person-group": "#1f77b4",
-    "person-person": "#6baed6",
-    "person-state": "#3182bd",
-    "membership": "#9467bd",
-    "place": "#8c9a2c",
-    "structure": "#b0b0b0",
-    "support": "#e377c2",
-    "cooperation": "#17becf",
-    "designation": "#ff7f0e",
-    "act": "#8c564b",
-    "event": "#7f7f7f",
-}
-DEFAULT_CATEGORY_COLOUR = "#555555"
+DEFAULT_COLOUR = "#555555"
 
 
-def relation_colours(relations: dict[str, dict]) -> dict[str, str]:
-    """One colour per relation type: its category's hue, in a shade of its own.
+def relation_colours(relations: dict[str, dict], families: dict[str, dict]) -> dict[str, str]:
+    """One colour per relation type: its family's colour (``ontology/vocabulary.ttl``), in a shade
+    of its own.
 
-    >>> c = relation_colours({"alliedWith": {"category": "group-group"}, "rivalOf": {"category": "group-group"}})
+    >>> fams = {"group-group": {"color": "#d62728"}}
+    >>> c = relation_colours({"alliedWith": {"category": "group-group"}, "rivalOf": {"category": "group-group"}}, fams)
     >>> len(set(c.values())) == 2 and all(v.startswith("#") for v in c.values())
     True
     """
@@ -100,7 +75,7 @@ def relation_colours(relations: dict[str, dict]) -> dict[str, str]:
     for rel, meta in relations.items():
         by_category.setdefault(meta.get("category", ""), []).append(rel)
     for category, rels in by_category.items():
-        base = CATEGORY_COLOURS.get(category, DEFAULT_CATEGORY_COLOUR)
+        base = families.get(category, {}).get("color", DEFAULT_COLOUR)
         h, l, s = colorsys.rgb_to_hls(*(int(base[i:i + 2], 16) / 255 for i in (1, 3, 5)))
         rels = sorted(rels)
         for i, rel in enumerate(rels):
@@ -416,6 +391,8 @@ def build_view(store: GraphStore, q: NetworkQuery) -> dict[str, Any]:
     H = select_graph(store, q)
     relations = relation_types(store)
     kinds = entity_kinds(store)
+    styles = kind_styles(store)
+    fams = families(store)
 
     merged: dict[tuple[str, str, str], _Merged] = {}
     for u, v, d in sorted(H.edges(data=True), key=lambda e: e[2]["claim"]):
@@ -441,7 +418,7 @@ def build_view(store: GraphStore, q: NetworkQuery) -> dict[str, Any]:
     for node in sorted(H):
         data = H.nodes[node]
         kind = data.get("kind", "")
-        style = KIND_STYLE.get(kind, DEFAULT_KIND_STYLE)
+        style = styles.get(kind, DEFAULT_KIND_STYLE)
         x, y = positions.get(node, (0.0, 0.0))
         kind_text = kinds.get(kind, kind) + (f" ({data['subtype']})" if data.get("subtype") else "")
         net.add_node(
@@ -451,7 +428,7 @@ def build_view(store: GraphStore, q: NetworkQuery) -> dict[str, Any]:
                   f"click to open the profile",
             borderWidth=3 if node == q.focus else 1,
         )
-    colours = relation_colours(relations)
+    colours = relation_colours(relations, fams)
     for (a, b, rel), m in sorted(merged.items()):
         meta = relations.get(rel, {})
         category = meta.get("category", "")
@@ -459,7 +436,7 @@ def build_view(store: GraphStore, q: NetworkQuery) -> dict[str, Any]:
         label = meta.get("label", rel)
         net.add_edge(
             a, b, id=f"{a}|{rel}|{b}", relation=rel, category=category,
-            color=colours.get(rel, DEFAULT_CATEGORY_COLOUR),
+            color=colours.get(rel, DEFAULT_COLOUR),
             arrows="" if meta.get("symmetric") else "to", dashes=disputed, disputed=disputed,
             claims=[d["claim"] for d in m.claims], width=1 + min(len(m.claims), 4) * 0.5,
             title=_edge_title(H, a, b, label, m.claims),
@@ -486,12 +463,12 @@ def build_view(store: GraphStore, q: NetworkQuery) -> dict[str, Any]:
             "years": {"first": years[0], "last": years[1]} if years else None,
             "relation_types": [{"name": r, "label": relations.get(r, {}).get("label", r),
                                 "category": relations.get(r, {}).get("category", ""),
-                                "color": colours.get(r, DEFAULT_CATEGORY_COLOUR),
+                                "color": colours.get(r, DEFAULT_COLOUR),
                                 "symmetric": relations.get(r, {}).get("symmetric", False),
                                 "shown": q.types is None or r in q.types} for r in all_types],
-            "kinds": [{"name": k, "label": label, **KIND_STYLE.get(k, DEFAULT_KIND_STYLE),
-                       "shown": q.kinds is None or k in q.kinds} for k, label in kinds.items()],
-            "categories": [{"name": c, "color": col} for c, col in CATEGORY_COLOURS.items()],
+            "kinds": [{"name": k, "label": style["label"], "color": style["color"], "shape": style["shape"],
+                       "shown": q.kinds is None or k in q.kinds} for k, style in styles.items()],
+            "categories": [{"name": f["name"], "label": f["label"], "color": f["color"]} for f in fams.values()],
         },
     }
 

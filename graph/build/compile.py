@@ -12,7 +12,7 @@ from __future__ import annotations
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
-from ..vocab import CAKG, CLAIM, ID, ORG, PREFIXES, PROV, SOURCE, TIME
+from ..vocab import CAKG, CLAIM, DISPUTE, ID, ORG, PREFIXES, PROV, SOURCE, TIME
 from ..dates import PartialDate
 from ..ontology import Schema
 from ..seeds import Claim, Dataset, parse_locator
@@ -84,6 +84,11 @@ def compile_dataset(data: Dataset, schema: Schema) -> Graph:
         a, b = sorted(pair)
         g.add((CLAIM[a], CAKG.disputes, CLAIM[b]))
         g.add((CLAIM[b], CAKG.disputes, CLAIM[a]))
+        node = URIRef(f"{DISPUTE}{a}--{b}")
+        g.add((node, RDF.type, CAKG.Dispute))
+        g.add((node, CAKG.between, CLAIM[a]))
+        g.add((node, CAKG.between, CLAIM[b]))
+        g.add((node, CAKG.reason, Literal(reason, lang="en")))
     return g
 
 
@@ -100,10 +105,11 @@ def _claim(g: Graph, claim: Claim, schema: Schema, disputed: bool) -> None:
         obj = URIRef(f"{c}/quantity")
         g.add((obj, RDF.type, CAKG.Quantity))
         g.add((obj, CAKG.value, _num(q.value)))
-        g.add((obj, CAKG.minValue, _num(q.minimum)))
+        if q.minimum is not None:
+            g.add((obj, CAKG.minValue, _num(q.minimum)))
         if q.maximum is not None:
             g.add((obj, CAKG.maxValue, _num(q.maximum)))
-        g.add((obj, CAKG.approximation, Literal(q.approx)))
+        g.add((obj, CAKG.approximation, URIRef(schema.approximations[q.approx].iri)))
         if q.unit:
             g.add((obj, CAKG.unit, Literal(q.unit, lang="en")))
     else:
@@ -125,7 +131,7 @@ def _claim(g: Graph, claim: Claim, schema: Schema, disputed: bool) -> None:
     if claim.circa:
         g.add((c, CAKG.circa, Literal(True)))
     for q in claim.qualifiers:
-        g.add((c, CAKG.qualifier, Literal(q)))
+        g.add((c, CAKG.qualifier, URIRef(schema.qualifiers[q].iri)))
     if claim.claimed_by:
         g.add((c, CAKG.claimedBy, ID[claim.claimed_by]))
     if claim.reported_by:

@@ -28,17 +28,6 @@ import networkx as nx
 
 from .temporal import snapshot
 
-CATEGORY_COLOURS = {
-    "group-group": "#1f77b4", "membership": "#2ca02c", "designation": "#d62728", "act": "#9467bd",
-    "person-group": "#ff7f0e", "support": "#17becf", "cooperation": "#8c564b", "place": "#7f7f7f",
-    "structure": "#bcbd22", "event": "#e377c2", "person-person": "#aec7e8", "person-state": "#98df8a",
-}
-KIND_COLOURS = {
-    "group": "#1f77b4", "person": "#ff7f0e", "state": "#2ca02c", "body": "#9467bd", "agency": "#d62728",
-    "organisation": "#8c564b", "territory": "#7f7f7f", "event": "#e377c2",
-}
-
-
 def _day(iso: str) -> float:
     return mdates.date2num(_dt.date.fromisoformat(iso))
 
@@ -55,10 +44,12 @@ def short_label(G: nx.MultiDiGraph, node: str, width: int = 14) -> str:
 
 
 def gantt(records: list[dict], row: Callable[[dict], str], ax=None, horizon: str | None = None,
-          origin: str | None = None, title: str = "") -> Any:
+          origin: str | None = None, title: str = "", colours: dict[str, str] | None = None) -> Any:
     """A Gantt-style chart of claims (:func:`graph.network.edge_record` dicts), one row per
-    ``row(record)``. ``origin``/``horizon`` (ISO days) bound the open ends; by default a year
-    before the earliest and after the latest date in ``records``. Returns the axes."""
+    ``row(record)``, coloured by relation family (``colours``: family -> colour, as
+    :func:`graph.network.project` puts them in ``G.graph["families"]``). ``origin``/``horizon``
+    (ISO days) bound the open ends; by default a year before the earliest and after the latest
+    date in ``records``. Returns the axes."""
     days = [d for r in records for d in (r["begin"], r["finish"]) if d]
     lo = origin or (f"{int(min(days)[:4]) - 1}-01-01" if days else "2000-01-01")
     hi = horizon or (f"{int(max(days)[:4]) + 1}-12-31" if days else "2025-12-31")
@@ -68,7 +59,7 @@ def gantt(records: list[dict], row: Callable[[dict], str], ax=None, horizon: str
         _, ax = plt.subplots(figsize=(11, max(1.5, 0.38 * len(rows) + 1)))
     for r in records:
         y = index[row(r)]
-        colour = CATEGORY_COLOURS.get(r["category"], "#333333")
+        colour = (colours or {}).get(r["category"], "#333333")
         hatch = "///" if r["disputed"] else None
         if r["instantaneous"]:
             if r["begin"]:  # an undated act is drawn hollow at the source's date
@@ -146,11 +137,11 @@ def draw_snapshots(G: nx.MultiDiGraph, times: Iterable[Any], cols: int = 3, acts
         simple = nx.DiGraph()
         simple.add_nodes_from(S.nodes)
         for u, v, d in S.edges(data=True):
-            simple.add_edge(u, v, colour=CATEGORY_COLOURS.get(d["category"], "#333333"))
+            simple.add_edge(u, v, colour=G.graph.get("families", {}).get(d["category"], "#333333"))
         nx.draw_networkx_edges(simple, pos, ax=ax, edge_color=[d["colour"] for *_, d in simple.edges(data=True)],
                                arrows=True, arrowsize=8, alpha=0.7, node_size=300)
         nx.draw_networkx_nodes(simple, pos, ax=ax, node_size=300,
-                               node_color=[KIND_COLOURS.get(G.nodes[n].get("kind"), "#cccccc") for n in simple])
+                               node_color=[G.graph.get("kinds", {}).get(G.nodes[n].get("kind"), "#cccccc") for n in simple])
         nx.draw_networkx_labels(simple, pos, ax=ax, labels={n: short_label(G, n) for n in simple}, font_size=7)
         ax.margins(0.12)
         ax.set_title(f"{S.graph['at']}: {S.number_of_nodes()} nodes, {S.number_of_edges()} claims")

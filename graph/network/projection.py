@@ -65,7 +65,7 @@ SELECT ?claim ?doc ?first ?last WHERE {
   OPTIONAL { ?cit cakg:lineStart ?first } OPTIONAL { ?cit cakg:lineEnd ?last }
 } ORDER BY ?claim ?doc ?first ?last"""
 
-_QUALIFIERS = "SELECT ?claim ?q WHERE { ?c a cakg:Claim ; cakg:id ?claim ; cakg:qualifier ?q } ORDER BY ?claim ?q"
+_QUALIFIERS = "SELECT ?claim ?q WHERE { ?c a cakg:Claim ; cakg:id ?claim ; cakg:qualifier/cakg:name ?q } ORDER BY ?claim ?q"
 
 _DISPUTES = "SELECT ?claim ?other WHERE { ?c cakg:id ?claim ; cakg:disputes/cakg:id ?other } ORDER BY ?claim ?other"
 
@@ -136,8 +136,12 @@ def project(store: GraphStore, kinds: Iterable[str] | None = None, relations: It
     >>> {groups.nodes[n]["kind"] for n in groups}
     {'group'}
     """
+    from ..read.queries import families, kind_styles
+
     info = relation_info(store)
     G = nx.MultiDiGraph()
+    G.graph["families"] = {name: f["color"] for name, f in families(store).items()}
+    G.graph["kinds"] = {name: k["color"] for name, k in kind_styles(store).items()}
     for r in store.select(_NODES):
         if r["id"] in G:  # a second class of the same kind (subtype class): keep the first
             continue

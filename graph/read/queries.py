@@ -132,6 +132,45 @@ def entity_kinds(store: GraphStore) -> dict[str, str]:
     return _memo(store, "kinds", build)
 
 
+def kind_styles(store: GraphStore) -> dict[str, dict]:
+    """How each entity kind is drawn: ``{kind: {"label", "color", "shape"}}`` in legend order, from
+    the ontology in the store (``ontology/vocabulary.ttl``).
+
+    >>> from graph.testing import fixture_store
+    >>> kind_styles(fixture_store())["group"]
+    {'label': 'militant group', 'color': '#d62728', 'shape': 'dot'}
+    """
+    def build():
+        rows = store.select("""
+            SELECT ?k ?label ?colour ?shape ?order WHERE {
+              ?c cakg:kindName ?k FILTER(?k != "source")
+              OPTIONAL { ?c rdfs:label ?label } OPTIONAL { ?c cakg:colour ?colour }
+              OPTIONAL { ?c cakg:shape ?shape } OPTIONAL { ?c cakg:order ?order }
+            } ORDER BY ?order ?k""")
+        return {r["k"]: {"label": r.get("label", r["k"]), "color": r.get("colour", "#bcbd22"), "shape": r.get("shape", "dot")}
+                for r in rows}
+
+    return _memo(store, "kind_styles", build)
+
+
+def families(store: GraphStore) -> dict[str, dict]:
+    """The relation families (``cakg:category`` of each relation), in legend order, with their
+    label and colour: ``{name: {"name", "label", "color"}}``.
+
+    >>> from graph.testing import fixture_store
+    >>> families(fixture_store())["group-group"]["color"]
+    '#d62728'
+    """
+    def build():
+        rows = store.select("""
+            SELECT ?name ?label ?colour ?order WHERE {
+              ?f a cakg:RelationFamily ; cakg:name ?name ; skos:prefLabel ?label ; cakg:colour ?colour ; cakg:order ?order
+            } ORDER BY ?order""")
+        return {r["name"]: {"name": r["name"], "label": r["label"], "color": r["colour"]} for r in rows}
+
+    return _memo(store, "families", build)
+
+
 def resolve_relation_types(store: GraphStore, names: Iterable[str]) -> list[str]:
     """Relation names from a user's filter: each item is a relation name (``protectedBy``) or a
     category (``group-group``). Raises ``ValueError`` naming an unknown one."""
@@ -260,7 +299,7 @@ WHERE {
   OPTIONAL { ?o cakg:id ?oid ; rdfs:label ?olabel ; a ?oc . ?oc cakg:kindName ?okind }
   OPTIONAL { ?o a cakg:Quantity ; cakg:value ?qv . BIND(?o AS ?q)
              OPTIONAL { ?o cakg:minValue ?qmin } OPTIONAL { ?o cakg:maxValue ?qmax }
-             OPTIONAL { ?o cakg:approximation ?qa } OPTIONAL { ?o cakg:unit ?qu } }
+             OPTIONAL { ?o cakg:approximation/cakg:name ?qa } OPTIONAL { ?o cakg:unit ?qu } }
   OPTIONAL { ?c cakg:start ?start OPTIONAL { ?c cakg:startPrecision ?startp } }
   OPTIONAL { ?c cakg:end ?end OPTIONAL { ?c cakg:endPrecision ?endp } }
   OPTIONAL { ?c cakg:asOf ?asof OPTIONAL { ?c cakg:asOfPrecision ?asofp } }
@@ -275,7 +314,7 @@ _CLAIM_EXTRAS = """
 SELECT ?c ?k ?v WHERE {
   %(pattern)s
   ?c a cakg:Claim .
-  { ?c cakg:qualifier ?v BIND("qualifier" AS ?k) }
+  { ?c cakg:qualifier/cakg:name ?v BIND("qualifier" AS ?k) }
   UNION { ?c cakg:scope/cakg:id ?v BIND("scope" AS ?k) }
   UNION { ?c cakg:disputes/cakg:id ?v BIND("disputes" AS ?k) }
 }"""

@@ -92,7 +92,7 @@ def check_claim(data: Dataset, claim: Claim, sources_dir: Path) -> list[Problem]
                                                       f"'{entity.id}' by any of: {', '.join(entity.textual_names)}", claim.id))
         if claim.quantity:
             q = claim.quantity
-            for number in [q.minimum] + ([q.maximum] if q.maximum is not None else []):
+            for number in dict.fromkeys(n for n in (q.value, q.minimum, q.maximum) if n is not None):
                 if not text.mentions_number(number):
                     problems.append(Problem(claim.origin, f"{cit.document} {cit.locator} does not contain the figure {number:g}", claim.id))
     return problems

@@ -100,24 +100,30 @@ class Citation:
 
 @dataclass
 class Quantity:
+    """A figure as the text gives it: ``value`` as printed (the first number of a range), how it is
+    given (``approx``, a name of ``vocabulary.ttl``), and the bounds that follow from that: a lower
+    bound ``minimum`` and an upper bound ``maximum`` (``None`` where the text sets none). An
+    approximate figure (about 400) has neither, only its ``tolerance``.
+
+    >>> Quantity(4000, None, 4000, "up_to", "citizens").bounds()
+    (0.0, 4000)
+    >>> Quantity(400, None, None, "about", None, tolerance=0.2).bounds()
+    (320.0, 480.0)
+    """
+
     value: float
-    minimum: float
+    minimum: float | None
     maximum: float | None
     approx: str
     unit: str | None
+    tolerance: float = 0.0
 
     def bounds(self) -> tuple[float, float]:
         """The interval of values the figure admits, used to find incompatible figures."""
-        inf = float("inf")
-        return {
-            "exact": (self.minimum, self.maximum if self.maximum is not None else self.minimum),
-            "range": (self.minimum, self.maximum if self.maximum is not None else self.minimum),
-            "about": (self.value * 0.8, self.value * 1.2),
-            "more_than": (self.value, inf),
-            "at_least": (self.value, inf),
-            "up_to": (0.0, self.value),
-            "fewer_than": (0.0, self.value),
-        }[self.approx]
+        if self.minimum is None and self.maximum is None:
+            return (self.value * (1 - self.tolerance), self.value * (1 + self.tolerance))
+        return (self.minimum if self.minimum is not None else 0.0,
+                self.maximum if self.maximum is not None else float("inf"))
 
 
 @dataclass

@@ -25,11 +25,6 @@ from .model import Citation, Claim, Dataset, Entity, Origin, Problem, Quantity, 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 CLAIM_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")  # derived ids carry camelCase relation names
 LOCATOR = re.compile(r"^\s*([a-z0-9][a-z0-9-]*)\s*:\s*(\d+)(?:\s*-\s*(\d+))?\s*$")
-APPROX = {"exact", "about", "more_than", "at_least", "up_to", "fewer_than", "range"}
-QUALIFIERS = {
-    "estimate", "reportedly", "alleged", "claimed", "attempted", "disputed", "unconfirmed",
-    "former", "planned", "suspected", "official", "denied", "speculated",
-}
 ENTITY_KEYS = {"id", "kind", "label", "aliases", "subtype", "note", "mentioned_as"}
 CLAIM_KEYS = {
     "id", "subject", "relation", "object", "value", "approx", "unit", "scope", "start", "end",
@@ -300,8 +295,8 @@ class _Reader:
         if isinstance(qualifiers, str):
             qualifiers = [qualifiers]
         for q in qualifiers:
-            if q not in QUALIFIERS:
-                self.problem(origin, f"unknown qualifier {q!r} (one of: {', '.join(sorted(QUALIFIERS))})", label)
+            if q not in self.schema.qualifiers:
+                self.problem(origin, f"unknown qualifier {q!r} (one of: {', '.join(self.schema.qualifiers)})", label)
         scope = item.get("scope") or []
         scope = [scope] if isinstance(scope, str) else list(scope)
         scope = [s for s in (self._ref(s, "scope", origin, label) for s in scope) if s]
@@ -334,27 +329,32 @@ class _Reader:
 
     def _quantity(self, item: dict, origin: Origin, cid: str | None) -> Quantity | None:
         raw = item.get("value")
-        approx = item.get("approx", "exact")
         numbers: list[float] = []
         for v in raw if isinstance(raw, list) else [raw]:
             if isinstance(v, bool) or not isinstance(v, (int, float)):
                 self.problem(origin, f"figure value {raw!r} must be a number or [min, max]", cid)
                 return None
             numbers.append(float(v))
-        if len(numbers) == 2:
-            if numbers[1] < numbers[0]:
-                self.problem(origin, f"figure range {raw!r} has max below min", cid)
-                return None
-            approx = item.get("approx", "range")
-        elif len(numbers) != 1:
+        if len(numbers) not in (1, 2):
             self.problem(origin, f"figure value {raw!r} must be a number or [min, max]", cid)
             return None
-        if approx not in APPROX:
-            self.problem(origin, f"approx {approx!r} must be one of {', '.join(sorted(APPROX))}", cid)
+        if len(numbers) == 2 and numbers[1] < numbers[0]:
+            self.problem(origin, f"figure range {raw!r} has max below min", cid)
             return None
+        name = item.get("approx", "range" if len(numbers) == 2 else "exact")
+        approx = self.schema.approximations.get(name) if isinstance(name, str) else None
+        if approx is None:
+            self.problem(origin, f"approx {name!r} must be one of {', '.join(self.schema.approximations)}", cid)
+            return None
+        if (approx.bound == "range") != (len(numbers) == 2):
+            self.problem(origin, f"approx {name!r} takes {'[min, max]' if approx.bound == 'range' else 'one number'}, "
+                                 f"not {raw!r}", cid)
+            return None
+        value = numbers[0]
+        minimum, maximum = {"point": (value, value), "approximate": (None, None), "lower": (value, None),
+                            "upper": (None, value), "range": (numbers[0], numbers[-1])}[approx.bound]
         unit = item.get("unit")
-        return Quantity(numbers[0], numbers[0], numbers[1] if len(numbers) == 2 else None, approx,
-                        str(unit) if unit else None)
+        return Quantity(value, minimum, maximum, approx.name, str(unit) if unit else None, approx.tolerance)
 
     def _check_claims(self) -> None:
         for claim in self.data.claims.values():
@@ -376,7 +376,13 @@ def _slug(text: str) -> str:
 
 
 def _derive_claim_id(subject, relation, obj, quantity, start, end, as_of, citations) -> str:
-    what = obj if obj else _slug(("%g" % quantity.minimum) + (f"-{quantity.maximum:g}" if quantity.maximum else "")) if quantity else "x"
+    if obj:
+        what = obj
+    elif quantity:
+        second = f"-{quantity.maximum:g}" if quantity.minimum is not None and quantity.maximum not in (None, quantity.minimum) else ""
+        what = _slug(f"{quantity.value:g}{second}")
+    else:
+        what = "x"
     when = str(start or as_of or "") + (f"--{end}" if end and end != start else "")
     doc = f"{citations[0].document}-l{citations[0].first}" if citations else "nosource"
     return "--".join(p for p in (subject, relation, what, _slug(when), doc) if p)
