@@ -453,11 +453,11 @@ def _build_claim_tables(store: GraphStore) -> ClaimTables:
 
 def warm(store: GraphStore) -> None:
     """Build the per-store tables (entities, claims, search index) now rather than on first use."""
-    from .search import _search_index
+    from .search import search_index
 
     relation_types(store)
     claim_tables(store)
-    _search_index(store)
+    search_index(store)
 
 
 def claim(store: GraphStore, claim_id: str) -> dict | None:

@@ -1,107 +1,218 @@
-"""Entity search over labels and aliases, folded (:func:`graph.text.fold`) and ranked.
+"""Entity search over labels and aliases, through an index.
+
+Every name (label or alias) is indexed folded (:func:`graph.text.fold`: case, diacritics,
+apostrophes and hyphens folded, every script kept) and, where it differs, transliterated to Latin
+(:func:`graph.text.transliterate`), so ``hayat tahrir al sham`` finds *Hay'at Tahrir al-Sham*,
+``Исламское движение`` finds the Russian alias and ``islamskoe dvizhenie`` finds it too.
+A query is answered from the index, never by scanning every name:
+
+* exact name and name-prefix matches from the sorted compact forms (bisection);
+* "every query word starts a word of the name" from the sorted word list (bisection) and postings;
+* "the query stands inside the name" from trigram postings, checked on the candidates only;
+* nothing found: close spellings (typos, other transliterations) with rapidfuzz's ``ratio``.
+
+Ranking: exact name > name starting with the query > every word a prefix > inside the name >
+close spelling; a label beats an alias; ties by shorter label.
 
 >>> from graph.testing import fixture_store
 >>> search_entities(fixture_store(), "ktj")["items"][0]["id"]
 'ktj'
+>>> search_entities(fixture_store(), "hayat tahrir al sham")["items"][0]["id"]
+'hts'
+>>> search_entities(fixture_store(), "Mahdi Arsalan")["items"][0]["id"]
+'muhammad-sharifov'
+>>> search_entities(fixture_store(), "Tajikstan")["items"][0]["id"]  # a typo
+'tajikistan'
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import bisect
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Iterable
+
+from rapidfuzz import fuzz, process
 
 from ..store import GraphStore
-from ..text import compact, fold
+from ..text import fold, transliterate
 from .queries import _entity_table, _memo, list_entities
 
+#: longest search text accepted (characters) and most words: names are far shorter
+MAX_QUERY_LENGTH = 200
+MAX_QUERY_WORDS = 12
+#: closest spellings must score at least this (rapidfuzz ratio, 0-100)
+FUZZY_CUTOFF = 75
 
-@dataclass
-class _Named:
-    entity: dict
-    blob: str = ""  # every folded name, for a quick "could it match at all" test
-    names: list[tuple[str, str, bool, str, tuple[str, ...]]] = field(default_factory=list)
-    # (name, folded, is_label, compact, words)
 
-def _search_index(store: GraphStore) -> list[_Named]:
+@dataclass(frozen=True)
+class _Name:
+    entity: int          # index into SearchIndex.entities
+    text: str            # the name as written
+    is_label: bool
+    compact: str         # folded, without spaces
+    words: tuple[str, ...]
+
+
+def _trigrams(text: str) -> set[str]:
+    return {text[i:i + 3] for i in range(len(text) - 2)}
+
+
+class SearchIndex:
+    """The names of a set of entities, indexed for :meth:`search`.
+
+    ``entries`` yields ``(entity, name, is_label)`` where ``entity`` is a dict with at least ``id``,
+    ``kind`` and ``label`` (returned as they are in the hits)."""
+
+    def __init__(self, entries: Iterable[tuple[dict, str, bool]]):
+        self.entities: list[dict] = []
+        self.names: list[_Name] = []
+        position: dict[str, int] = {}
+        seen: set[tuple[int, str, bool]] = set()
+        for entity, text, is_label in entries:
+            if entity["id"] not in position:
+                position[entity["id"]] = len(self.entities)
+                self.entities.append(entity)
+            e = position[entity["id"]]
+            for form in dict.fromkeys((fold(text), transliterate(text))):
+                key = (e, form, is_label)
+                if form and key not in seen:
+                    seen.add(key)
+                    self.names.append(_Name(e, text, is_label, form.replace(" ", ""), tuple(form.split())))
+        self.compacts = sorted((n.compact, i) for i, n in enumerate(self.names))
+        postings: dict[str, list[int]] = defaultdict(list)
+        grams: dict[str, set[int]] = defaultdict(set)
+        for i, n in enumerate(self.names):
+            for w in set(n.words):
+                postings[w].append(i)
+            for g in _trigrams(n.compact):
+                grams[g].add(i)
+        self.words = sorted(postings)
+        self.postings = dict(postings)
+        self.grams = dict(grams)
+        self.unique_compacts = sorted({n.compact for n in self.names})
+        self.by_compact: dict[str, list[int]] = defaultdict(list)
+        for i, n in enumerate(self.names):
+            self.by_compact[n.compact].append(i)
+
+    # ------------------------------------------------------------------ candidates
+    def _compact_prefixed(self, prefix: str) -> set[int]:
+        lo = bisect.bisect_left(self.compacts, (prefix, -1))
+        out = set()
+        for compact_form, i in self.compacts[lo:]:
+            if not compact_form.startswith(prefix):
+                break
+            out.add(i)
+        return out
+
+    def _word_prefixed(self, prefix: str) -> set[int]:
+        lo = bisect.bisect_left(self.words, prefix)
+        out: set[int] = set()
+        for w in self.words[lo:]:
+            if not w.startswith(prefix):
+                break
+            out.update(self.postings[w])
+        return out
+
+    def _containing(self, qc: str) -> set[int]:
+        if len(qc) < 3:
+            return set()
+        sets = sorted((self.grams.get(g, set()) for g in _trigrams(qc)), key=len)
+        found = set(sets[0]) if sets else set()
+        for s in sets[1:]:
+            found &= s
+            if not found:
+                break
+        return {i for i in found if qc in self.names[i].compact}
+
+    def _candidates(self, words: list[str], qc: str) -> set[int]:
+        found = self._compact_prefixed(qc) | self._containing(qc)
+        if words:
+            common = self._word_prefixed(words[0])
+            for w in words[1:]:
+                if not common:
+                    break
+                common &= self._word_prefixed(w)
+            found |= common
+        return found
+
+    @staticmethod
+    def _score(words: list[str], qc: str, name: _Name) -> int:
+        bonus = 5 if name.is_label else 0
+        if name.compact == qc:
+            return 100 + bonus
+        if name.compact.startswith(qc):
+            return 80 + bonus
+        if words and all(any(w.startswith(q) for w in name.words) for q in words):
+            return 60 + bonus
+        if qc in name.compact:
+            return 40 + bonus
+        return 0
+
+    # ------------------------------------------------------------------ search
+    def search(self, q: str, kind: str | None = None, limit: int = 20, offset: int = 0) -> dict:
+        """``{"total", "items"}``: entities matching ``q``, best first; each item is the entity
+        dict plus ``matched`` (the name that matched) and ``score``. ``ValueError`` for a text
+        with no letters or digits, or one longer than :data:`MAX_QUERY_LENGTH` characters or
+        :data:`MAX_QUERY_WORDS` words."""
+        if len(q) > MAX_QUERY_LENGTH:
+            raise ValueError(f"the search text has {len(q)} characters; the limit is {MAX_QUERY_LENGTH}")
+        best: dict[int, tuple[int, str]] = {}
+        for form in dict.fromkeys((fold(q), transliterate(q))):
+            words = form.split()
+            if len(words) > MAX_QUERY_WORDS:
+                raise ValueError(f"the search text has {len(words)} words; the limit is {MAX_QUERY_WORDS}")
+            qc = form.replace(" ", "")
+            if not qc:
+                continue
+            for i in self._candidates(words, qc):
+                name = self.names[i]
+                s = self._score(words, qc, name)
+                if s and s > best.get(name.entity, (0, ""))[0]:
+                    best[name.entity] = (s, name.text)
+        if not any(fold(q).split()):
+            raise ValueError("the search text has no letters or digits")
+        if not best:
+            qc = fold(q).replace(" ", "")
+            for form, ratio, _ in process.extract(qc, self.unique_compacts, scorer=fuzz.ratio,
+                                                  score_cutoff=FUZZY_CUTOFF, limit=50):
+                for i in self.by_compact[form]:
+                    name = self.names[i]
+                    s = int(ratio * 0.3)
+                    if s > best.get(name.entity, (0, ""))[0]:
+                        best[name.entity] = (s, name.text)
+            if not best and " " not in fold(q):  # a single word: compare it with single words of names
+                for word, ratio, _ in process.extract(qc, self.words, scorer=fuzz.ratio,
+                                                      score_cutoff=FUZZY_CUTOFF, limit=50):
+                    for i in self.postings[word]:
+                        name = self.names[i]
+                        s = int(ratio * 0.3)
+                        if s > best.get(name.entity, (0, ""))[0]:
+                            best[name.entity] = (s, name.text)
+        hits = [(s, text, self.entities[e]) for e, (s, text) in best.items()
+                if kind is None or self.entities[e]["kind"] == kind]
+        hits.sort(key=lambda h: (-h[0], len(h[2]["label"]), h[2]["label"].lower()))
+        items = [{**e, "matched": m, "score": s} for s, m, e in hits[offset:offset + limit]]
+        return {"total": len(hits), "items": items}
+
+
+def search_index(store: GraphStore) -> SearchIndex:
+    """The search index of a store's entities (built once per store)."""
     def build():
         table = _entity_table(store)
-        index = []
-        for e in list_entities(store):
-            named = _Named(e)
-            for is_label, key in ((True, "labels"), (False, "aliases")):
-                for n in table[e["id"]][key]:
-                    folded = fold(n["text"])
-                    named.names.append((n["text"], folded, is_label, folded.replace(" ", ""), tuple(folded.split())))
-            named.blob = " | ".join(f"{n[1]} {n[3]}" for n in named.names)
-            index.append(named)
-        return index
+
+        def entries():
+            for e in list_entities(store):
+                for is_label, key in ((True, "labels"), (False, "aliases")):
+                    for n in table[e["id"]][key]:
+                        yield e, n["text"], is_label
+
+        return SearchIndex(entries())
 
     return _memo(store, "search", build)
 
-def _score(query_words: list[str], query_compact: str, name_compact: str, words: tuple[str, ...],
-           is_label: bool) -> int:
-    if not name_compact or query_compact[0] not in name_compact:
-        return 0
-    bonus = 5 if is_label else 0
-    if name_compact == query_compact:
-        return 100 + bonus
-    if name_compact.startswith(query_compact):
-        return 80 + bonus
-    if all(any(w.startswith(q) for w in words) for q in query_words):
-        return 60 + bonus
-    if query_compact in name_compact:
-        return 40 + bonus
-    return 0
 
 def search_entities(store: GraphStore, q: str, kind: str | None = None, limit: int = 20, offset: int = 0) -> dict:
-    """Entities whose label or an alias matches ``q``, best first.
-
-    Matching folds case, diacritics, apostrophes and hyphens (:func:`graph.text.fold`), so
-    ``hayat tahrir al sham`` finds *Hay'at Tahrir al-Sham*. Ranking: exact name > name starting
-    with the query > every query word starts a word of the name > the query inside the name; a
-    label beats an alias; ties by shorter label. If nothing matches, close spellings are tried.
-    Returns ``{"total": n, "items": [...]}`` where each item has id, kind, label, ``matched``
-    (the name that matched) and ``score``.
-
-    >>> from graph.testing import fixture_store
-    >>> search_entities(fixture_store(), "hayat tahrir al sham")["items"][0]["id"]
-    'hts'
-    >>> search_entities(fixture_store(), "Mahdi Arsalan")["items"][0]["id"]
-    'muhammad-sharifov'
-    """
-    qf, qc = fold(q), compact(q)
-    query_words = qf.split()
-    if not qc:
-        raise ValueError("the search text has no letters or digits")
-    hits = []
-    for named in _search_index(store):
-        if kind and named.entity["kind"] != kind:
-            continue
-        if not all(w in named.blob for w in query_words) and qc not in named.blob:
-            continue  # no name can match: every kind of match needs the words (or the compact form)
-        best, matched = 0, ""
-        for name, _folded, is_label, name_compact, words in named.names:
-            s = _score(query_words, qc, name_compact, words, is_label)
-            if s > best:
-                best, matched = s, name
-        if best:
-            hits.append((best, matched, named.entity))
-    if not hits:  # nothing literal: try close spellings (typos, transliterations)
-        import difflib
-
-        for named in _search_index(store):
-            if kind and named.entity["kind"] != kind:
-                continue
-            best, matched = 0.0, ""
-            for name, folded, *_ in named.names:
-                for candidate in {folded.replace(" ", ""), *(folded.split() if " " not in qf else ())}:
-                    ratio = difflib.SequenceMatcher(None, qc, candidate).ratio()
-                    if ratio > best:
-                        best, matched = ratio, name
-            if best >= 0.75:
-                hits.append((int(best * 30), matched, named.entity))
-    hits.sort(key=lambda h: (-h[0], len(h[2]["label"]), h[2]["label"].lower()))
-    items = [{**e, "matched": m, "score": s} for s, m, e in hits[offset:offset + limit]]
-    return {"total": len(hits), "items": items}
-
-
-# ---------------------------------------------------------------------------- claims
+    """Entities whose label or an alias matches ``q``, best first (see the module docstring and
+    :meth:`SearchIndex.search`)."""
+    return search_index(store).search(q, kind=kind, limit=limit, offset=offset)
