@@ -68,12 +68,26 @@ def build(seeds, data, sources, force, no_locators):
 @sources_option
 @click.option("--no-locators", is_flag=True, help="Skip checking locators against the source texts.")
 @click.option("--relations", "list_relations", is_flag=True, help="List the relation types and the kinds they link, then exit.")
-def validate(seeds, sources, no_locators, list_relations):
+@click.option("--vocabulary", "list_vocabulary", is_flag=True,
+              help="List the qualifiers, approximations and relation families, then exit.")
+def validate(seeds, sources, no_locators, list_relations, list_vocabulary):
     """Check the seeds (schema, kinds, dates, duplicates, locators, SHACL) without touching the store."""
     from .build import compile_seeds
     from .ontology import load_schema
     from .seeds import SeedError
 
+    if list_vocabulary:
+        schema = load_schema()
+        click.echo("qualifiers:")
+        for q in schema.qualifiers.values():
+            click.echo(f"  {q.name:14} {q.definition}")
+        click.echo("approximations:")
+        for a in schema.approximations.values():
+            click.echo(f"  {a.name:14} {a.label} ({a.bound} bound)")
+        click.echo("relation families:")
+        for f in schema.families.values():
+            click.echo(f"  {f.name:14} {f.label}")
+        return
     if list_relations:
         schema = load_schema()
         for r in schema.relations.values():

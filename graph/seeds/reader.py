@@ -54,6 +54,18 @@ _LineLoader.construct_mapping_plain = lambda self, node: _BaseLoader.construct_m
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+def _construct_timestamp(loader: _LineLoader, node: yaml.ScalarNode):
+    """A date as YAML reads it, or the text as written when it is no day of the calendar
+    (2015-02-30), so that the date check reports it with its line instead of YAML failing."""
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+
 def _read_yaml(path: Path, rel: str, problems: list[Problem]) -> dict | None:
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
@@ -101,7 +113,7 @@ class _Reader:
 
     def _unknown_keys(self, item: dict, allowed: set[str], origin: Origin, what: str) -> None:
         for key in sorted(set(item) - allowed - {"__line__"}, key=str):
-            if item[key] is None and " " in str(key).strip():
+            if item[key] is None:
                 self.problem(origin, f"stray text '{key}' in {what}: a comma inside an unquoted value of a "
                                      "{...} mapping ends the value; put the text in quotes")
             else:

@@ -168,15 +168,3 @@ def test_period_rejects_bad_dates():
     with pytest.raises(ValueError, match="2015-13"):
         nw.period("2015-13")
     assert nw.period("2016-02") == ("2016-02-01", "2016-02-29")
-
-
-@pytest.mark.parametrize("name", ["graph.network", "graph.network.prose", "graph.network.focus", "graph.network.plots"])
-def test_docstring_examples_run(name):
-    import doctest
-    import importlib
-
-    import matplotlib
-
-    matplotlib.use("Agg")
-    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
-    assert result.attempted > 0 and result.failed == 0
