@@ -254,7 +254,7 @@ def main() -> None:
     if args.quick:
         args.n, args.budget, args.factor = 60, 5.0, 20
 
-    from synthetic import write_synthetic_ntriples
+    from synthetic import build_synthetic
 
     rows: list[dict] = []
     skipped: list[str] = []
@@ -265,11 +265,12 @@ def main() -> None:
         big_name = f"x{args.factor}"
         base.serialize(tmp / "seed.nt", format="nt", encoding="utf-8")
         del base
-        write_synthetic_ntriples(args.factor, tmp / f"{big_name}.nt", seeds)
         paths, sizes = {}, {}
-        for name in ("seed", big_name):
-            sizes[name] = materialise(tmp / f"{name}.nt", tmp / f"{name}-store")
-            paths[name] = (tmp / f"{name}-store", tmp / f"{name}.nt")
+        sizes["seed"] = materialise(tmp / "seed.nt", tmp / "seed-store")
+        paths["seed"] = (tmp / "seed-store", tmp / "seed.nt")
+        big = build_synthetic(args.factor, tmp / f"{big_name}-data", seeds)
+        sizes[big_name] = big.triples
+        paths[big_name] = (Path(big.path), None)
         print(f"graphs: seed ({seeds}) {sizes['seed']:,} triples; {big_name} {sizes[big_name]:,} triples "
               f"(prepared in {time.perf_counter() - t0:.1f}s)", file=sys.stderr)
 
@@ -305,6 +306,12 @@ def main() -> None:
                       f"({args.rdflib_max_triples:,}; an rdflib graph needs ~2 kB per triple)", file=sys.stderr)
                 skipped.append(gname)
                 continue
+            if nt_path is None:  # a built store: rdflib-endpoint reads N-Triples
+                import pyoxigraph as ox
+
+                nt_path = tmp / f"{gname}.nt"
+                ox.Store.read_only(str(store_path)).dump(str(nt_path), format=ox.RdfFormat.N_TRIPLES,
+                                                         from_graph=ox.DefaultGraph())
             rdf = Server("rdflib_app", {"BENCH_NT": str(nt_path)}, ready_path="/sparql?query=ASK%7B%7D")
             try:
                 for row in rows:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from synthetic_seeds import make_synthetic_seeds  # noqa: E402
+from synthetic import make_synthetic_seeds  # noqa: E402
 
 from graph.build import build  # noqa: E402
 from graph.settings import Settings  # noqa: E402

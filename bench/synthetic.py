@@ -1,120 +1,118 @@
-"""A synthetic graph N times the size of a seed set, for benchmarks (API and build).
+"""The one synthetic-graph generator of the benchmarks: a seed folder N times the size of a real one.
 
-The seeds are read and checked by :mod:`graph.seeds`, copied ``factor`` times (copy *k* renames
-every entity ``id`` to ``id-xk`` and its labels and aliases to ``... k``, so names stay unique),
-and compiled by :func:`graph.build.compile.compile_dataset` like the real graph, then merged with the
-ontology. So the result has the real graph's shape (claims, citations, figures, memberships,
-truthy triples, disputes), just more of it. To keep copies from being islands, a share of the
-claims (``mix``, 10% by default, chosen by a seeded random generator) point at the same entity
-in another copy.
+Every entity and claim of the seeds is copied ``factor`` times under new ids (copy *k* renames
+``imu`` to ``imu-xk`` and suffixes labels and aliases with `` #k``, so names stay distinct; copy 0
+keeps the originals). So the synthetic graph has the real graph's shape (claims, citations,
+figures, memberships, disputes), just more of it. To keep the copies from being islands, for a
+share ``mix`` of the claims (10 % by default, chosen by a seeded random generator) one more copy
+is added that points at the same entity in another copy. Locators still point at the real texts, which do not name the renamed
+entities, so synthetic builds skip the locator check. The build benchmark times ``cakg build`` of
+the folder; the API benchmark serves the store that build makes.
 
-Example (a 3x copy of the test fixture)::
+>>> import tempfile, pathlib
+>>> from graph.testing import FIXTURE_SEEDS
+>>> out = make_synthetic_seeds(FIXTURE_SEEDS, pathlib.Path(tempfile.mkdtemp()) / "s", 3, mix=0)
+>>> from graph.build import compile_seeds
+>>> one, three = (len(compile_seeds(s, locators=False).dataset.claims) for s in (FIXTURE_SEEDS, out))
+>>> three == 3 * one
+True
 
-    >>> from graph.testing import FIXTURE_SEEDS
-    >>> g1, g3 = synthetic_graph(1, FIXTURE_SEEDS), synthetic_graph(3, FIXTURE_SEEDS)
-    >>> 2.5 < (len(g3) - ONTOLOGY_TRIPLES()) / (len(g1) - ONTOLOGY_TRIPLES()) < 3.5
-    True
-    >>> import tempfile, pyoxigraph as ox
-    >>> with tempfile.NamedTemporaryFile(suffix=".nt") as f:
-    ...     _ = write_synthetic_ntriples(3, f.name, FIXTURE_SEEDS)
-    ...     s = ox.Store(); s.bulk_load(path=f.name, format=ox.RdfFormat.N_TRIPLES)
-    >>> len(s) == len(g3)
-    True
-
-From the shell: ``python bench/synthetic.py 100 --seeds tests/fixtures/seeds -o /tmp/x100.nt``.
+From the shell: ``python bench/synthetic.py 100 -o /tmp/seeds-x100`` (then ``cakg build --seeds /tmp/seeds-x100 --no-locators``).
 """
 
 from __future__ import annotations
 
 import random
+import shutil
 import sys
-from dataclasses import replace
-from functools import lru_cache
 from pathlib import Path
 
-from rdflib import Graph
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from graph.build.compile import compile_dataset  # noqa: E402
-from graph.ontology import load_ontology_graph, load_schema  # noqa: E402
-from graph.seeds import Dataset, load_seeds  # noqa: E402
-from graph.settings import Settings  # noqa: E402
+REF_FIELDS = ("subject", "claimed_by", "reported_by")
+LIST_REF_FIELDS = ("scope",)
 
 
-@lru_cache(maxsize=1)
-def ONTOLOGY_TRIPLES() -> int:  # noqa: N802 - a constant, computed once
-    return len(load_ontology_graph())
+def _entity_copy(item: dict, k: int) -> dict:
+    if k == 0:
+        return item
+    item = dict(item)
+    tag = f" #{k}"
+    item["id"] = f"{item['id']}-x{k}"
+    item["label"] = f"{item['label']}{tag}"
+    item["aliases"] = [f"{a.split('@')[0]}{tag}" + (f"@{a.split('@')[1]}" if "@" in a else "")
+                       for a in item.get("aliases") or []]
+    item.pop("mentioned_as", None)
+    return item
 
 
-def _copy(data: Dataset, k: int, factor: int, rng: random.Random, mix: float) -> Dataset:
-    """Copy ``k`` of ``data``: entities and claims renamed ``-xk`` (copy 0 keeps the original
-    names and the sources); a share ``mix`` of the claims points at another copy's entity."""
-    def rename(entity_id: str | None, j: int) -> str | None:
-        return entity_id if entity_id is None or j == 0 else f"{entity_id}-x{j}"
+def _claim_copy(item: dict, k: int, other: int) -> dict:
+    def rename(value: str, j: int) -> str:
+        return value if j == 0 else f"{value}-x{j}"
 
-    out = Dataset(sources=dict(data.sources) if k == 0 else {})
-    tag = f" {k}" if k else ""
-    for e in data.entities.values():
-        out.entities[rename(e.id, k)] = replace(
-            e, id=rename(e.id, k), label=e.label + tag, aliases=[(t + tag, lang) for t, lang in e.aliases])
-    for c in data.claims.values():
-        other = rng.randrange(factor) if factor > 1 and rng.random() < mix else k
-        cid = c.id if k == 0 else f"{c.id}-x{k}"
-        out.claims[cid] = replace(
-            c, id=cid, subject=rename(c.subject, k), object=rename(c.object, other),
-            claimed_by=rename(c.claimed_by, k), reported_by=rename(c.reported_by, k),
-            scope=[rename(x, k) for x in c.scope],
-            disputes=[d if k == 0 else f"{d}-x{k}" for d in c.disputes],
-            citations=list(c.citations), qualifiers=list(c.qualifiers))
-    return out
+    item = dict(item)
+    for f in REF_FIELDS:
+        if item.get(f):
+            item[f] = rename(item[f], k)
+    if item.get("object"):
+        item["object"] = rename(item["object"], other)
+    for f in LIST_REF_FIELDS:
+        if item.get(f):
+            value = item[f]
+            item[f] = [rename(v, k) for v in (value if isinstance(value, list) else [value])]
+    if item.get("id"):
+        item["id"] = rename(item["id"], k)
+    if item.get("disputes"):
+        d = item["disputes"]
+        item["disputes"] = [rename(v, k) for v in (d if isinstance(d, list) else [d])]
+    return item
 
 
-def synthetic_dataset(data: Dataset, factor: int, *, mix: float = 0.1, seed: int = 0) -> Dataset:
-    """``data`` copied ``factor`` times with renamed entities and claims (copy 0 is the original)."""
+def make_synthetic_seeds(seeds: Path, target: Path, factor: int, *, mix: float = 0.1, seed: int = 0) -> Path:
+    """Write ``factor`` copies of every entity and claim of ``seeds`` into ``target`` (see above)."""
     if factor < 1:
         raise ValueError("factor must be at least 1")
     rng = random.Random(seed)
-    out = Dataset(sources=dict(data.sources))
-    for k in range(factor):
-        part = _copy(data, k, factor, rng, mix)
-        out.entities.update(part.entities)
-        out.claims.update(part.claims)
-    return out
+    target.mkdir(parents=True)
+    shutil.copy(seeds / "sources.yaml", target / "sources.yaml")
+    for sub in ("entities", "claims"):
+        (target / sub).mkdir()
+    serial = 0
+    for sub in ("entities", "claims"):
+        for path in sorted(seeds.glob(f"{sub}/**/*.yaml")):
+            data = yaml.load(path.read_text(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+            out: dict[str, list] = {}
+            if data.get("entities"):
+                out["entities"] = [_entity_copy(e, k) for k in range(factor) for e in data["entities"]]
+            if data.get("claims"):
+                claims = []
+                for k in range(factor):
+                    for c in data["claims"]:
+                        claims.append(_claim_copy(c, k, k))
+                        if factor > 1 and c.get("object") and rng.random() < mix:
+                            link = _claim_copy(c, k, (k + 1 + rng.randrange(factor - 1)) % factor)
+                            serial += 1
+                            link["id"] = f"synthetic-link-{serial}"
+                            link.pop("disputes", None)
+                            claims.append(link)
+                out["claims"] = claims
+            (target / sub / path.name).write_text(
+                yaml.dump(out, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), sort_keys=False, allow_unicode=True))
+    return target
 
 
-def synthetic_graph(factor: int, seeds: Path | str | None = None, *, mix: float = 0.1, seed: int = 0) -> Graph:
-    """The RDF graph (data + ontology, as ``cakg build`` loads it) of the seeds copied ``factor`` times.
+def build_synthetic(factor: int, data: Path, seeds: Path | None = None, **kw):
+    """Make a synthetic seed folder next to ``data`` and build it into ``data`` (no locator
+    check); the :class:`graph.build.BuildResult`."""
+    from graph.build import build
+    from graph.settings import Settings
 
-    ``seeds`` defaults to the project's ``seeds/`` (``CAKG_SEEDS_DIR``); locators are not
-    re-checked (the copies cite the same lines as the originals). An rdflib graph takes about
-    2 kB of memory per triple: for large factors prefer :func:`write_synthetic_ntriples`.
-    """
-    schema = load_schema()
-    data = load_seeds(Path(seeds or Settings().seeds_dir), schema)
-    return compile_dataset(synthetic_dataset(data, factor, mix=mix, seed=seed), schema) + load_ontology_graph()
-
-
-def write_synthetic_ntriples(factor: int, output: Path | str, seeds: Path | str | None = None, *,
-                             mix: float = 0.1, seed: int = 0) -> int:
-    """Write the same graph as :func:`synthetic_graph` to an N-Triples file, compiling one copy at
-    a time (memory stays that of one copy); returns the number of lines written (triples, with
-    possible repeats of shared nodes, which a store loads once)."""
-    schema = load_schema()
-    data = load_seeds(Path(seeds or Settings().seeds_dir), schema)
-    rng = random.Random(seed)
-    lines = 0
-    with open(output, "wb") as fh:
-        onto = load_ontology_graph().serialize(format="nt", encoding="utf-8")
-        fh.write(onto)
-        lines += onto.count(b"\n")
-        for k in range(factor):
-            chunk = compile_dataset(_copy(data, k, factor, rng, mix), schema).serialize(format="nt", encoding="utf-8")
-            fh.write(chunk)
-            lines += chunk.count(b"\n")
-    return lines
+    folder = make_synthetic_seeds(Path(seeds or Settings().seeds_dir), data.parent / f"seeds-x{factor}", factor, **kw)
+    return build(folder, data, locators=False, force=True)
 
 
 if __name__ == "__main__":
@@ -123,7 +121,9 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("factor", type=int)
     parser.add_argument("--seeds", type=Path, default=None)
-    parser.add_argument("-o", "--output", type=Path, required=True, help="N-Triples file to write")
+    parser.add_argument("-o", "--output", type=Path, required=True, help="seed folder to write")
     args = parser.parse_args()
-    n = write_synthetic_ntriples(args.factor, args.output, args.seeds)
-    print(f"wrote {n} triples to {args.output}", file=sys.stderr)
+    from graph.settings import Settings
+
+    make_synthetic_seeds(args.seeds or Settings().seeds_dir, args.output, args.factor)
+    print(f"wrote {args.output}", file=sys.stderr)

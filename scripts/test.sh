@@ -6,4 +6,4 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test
 export CAKG_DATA_DIR="${CAKG_DATA_DIR:-$PWD/data}"
 .venv/bin/cakg build
-exec .venv/bin/python -m pytest -p no:cacheprovider --doctest-modules graph api tests "$@"
+exec .venv/bin/python -m pytest -p no:cacheprovider --doctest-modules graph api bench tests "$@"

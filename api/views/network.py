@@ -1,4 +1,4 @@
-"""Network views: the graph (or part of it) as pyvis nodes, edges and options, ready for vis-network.
+"""Network views: the graph (or part of it) as vis-network nodes, edges and options.
 
 The projection, the time snapshot and the kind/relation filters come from :mod:`graph.network`
 (one edge per claim). This module turns a filtered projection into what the browser draws:
@@ -26,7 +26,6 @@ True
 from __future__ import annotations
 
 import colorsys
-import json
 import math
 import re
 import threading
@@ -302,22 +301,6 @@ def _edge_title(G: nx.MultiDiGraph, u: str, v: str, label: str, claims: list[dic
 
 # ------------------------------------------------------------------------------ the view
 
-class _IdList(list):
-    """pyvis keeps node ids in a list and tests membership for every node and edge added (O(n)
-    each, about a second for 5,000 nodes); this list answers ``in`` from a set instead."""
-
-    def __init__(self):
-        super().__init__()
-        self._set: set = set()
-
-    def append(self, item) -> None:
-        super().append(item)
-        self._set.add(item)
-
-    def __contains__(self, item) -> bool:
-        return item in self._set
-
-
 def types_present(store: GraphStore, kinds: tuple[str, ...] | None) -> set[str]:
     """Relation types with at least one claim between entities of these kinds (the checkboxes)."""
     cache = _cache(store)
@@ -384,10 +367,10 @@ def select_graph(store: GraphStore, q: NetworkQuery) -> nx.MultiDiGraph:
 
 
 def build_view(store: GraphStore, q: NetworkQuery) -> dict[str, Any]:
-    """Nodes, edges and vis-network options for a query (pyvis builds them), plus ``meta``:
-    counts, the filters, the legend, the relation types on offer and the years for the slider."""
-    from pyvis.network import Network
-
+    """Nodes, edges and vis-network options for a query, plus ``meta``: counts, the filters, the
+    legend, the relation types on offer and the years for the slider. Nodes and edges are the
+    plain dicts vis-network's ``DataSet`` takes (the page draws them with the vis-network build
+    that ships inside pyvis)."""
     H = select_graph(store, q)
     relations = relation_types(store)
     kinds = entity_kinds(store)
@@ -413,36 +396,34 @@ def build_view(store: GraphStore, q: NetworkQuery) -> dict[str, Any]:
     else:
         positions = global_layout(store)
 
-    net = Network(directed=True, height="100%", width="100%")
-    net.node_ids = _IdList()  # pyvis checks membership in a list for every node and edge: O(n) each
+    nodes: list[dict] = []
+    edges: list[dict] = []
     for node in sorted(H):
         data = H.nodes[node]
         kind = data.get("kind", "")
         style = styles.get(kind, DEFAULT_KIND_STYLE)
         x, y = positions.get(node, (0.0, 0.0))
         kind_text = kinds.get(kind, kind) + (f" ({data['subtype']})" if data.get("subtype") else "")
-        net.add_node(
-            node, label=data.get("label", node), shape=style["shape"], color=style["color"],
+        nodes.append(dict(
+            id=node, label=data.get("label", node), shape=style["shape"], color=style["color"],
             size=round(8 + 5 * math.sqrt(degree[node]), 1), x=x, y=y, kind=kind,
             title=f"{data.get('label', node)}\n{kind_text}\n{degree[node]} relation(s) in this view\n"
                   f"click to open the profile",
             borderWidth=3 if node == q.focus else 1,
-        )
+        ))
     colours = relation_colours(relations, fams)
     for (a, b, rel), m in sorted(merged.items()):
         meta = relations.get(rel, {})
         category = meta.get("category", "")
         disputed = any(d.get("disputed") for d in m.claims)
         label = meta.get("label", rel)
-        net.add_edge(
-            a, b, id=f"{a}|{rel}|{b}", relation=rel, category=category,
+        edges.append(dict(
+            {"from": a, "to": b}, id=f"{a}|{rel}|{b}", relation=rel, category=category,
             color=colours.get(rel, DEFAULT_COLOUR),
             arrows="" if meta.get("symmetric") else "to", dashes=disputed, disputed=disputed,
             claims=[d["claim"] for d in m.claims], width=1 + min(len(m.claims), 4) * 0.5,
             title=_edge_title(H, a, b, label, m.claims),
-        )
-    net.set_options(json.dumps(_options(physics, n_nodes)))
-    nodes, edges, _heading, _height, _width, options = net.get_network_data()
+        ))
 
     all_types = sorted(types_present(store, q.kinds),
                        key=lambda r: (relations.get(r, {}).get("category", ""), relations.get(r, {}).get("label", r)))
@@ -450,7 +431,7 @@ def build_view(store: GraphStore, q: NetworkQuery) -> dict[str, Any]:
     return {
         "nodes": nodes,
         "edges": edges,
-        "options": json.loads(options) if isinstance(options, str) else options,
+        "options": _options(physics, n_nodes),
         "meta": {
             "node_count": len(nodes),
             "edge_count": len(edges),
