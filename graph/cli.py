@@ -13,6 +13,17 @@ def _progress(message: str) -> None:
     click.echo(message, err=True)
 
 
+def _open_store(data):
+    """The built store in ``data``, or exit 1 with a clear message when there is none."""
+    from .store import StoreMissing, open_store
+
+    try:
+        return open_store(data)
+    except StoreMissing as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+
+
 def _fail_with_problems(problems) -> None:
     for p in problems:
         click.echo(f"error: {p}", err=True)
@@ -123,16 +134,10 @@ def query(sparql, query_file, fmt, data):
     Example:
       cakg query 'SELECT ?g WHERE { ?g cakg:protectedBy id:taliban }'
     """
-    from .store import StoreMissing, open_store
-
     text = query_file.read() if query_file else sparql
     if not text:
         raise click.UsageError("give a query as an argument or with --file")
-    try:
-        store = open_store(data)
-    except StoreMissing as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(1)
+    store = _open_store(data)
     text = store.with_prefixes(text)
     try:
         if fmt == "table":
@@ -169,13 +174,7 @@ EXPORT_RDF = {"turtle": "ttl", "ntriples": "nt", "jsonld": "jsonld"}
 @data_option
 def export(fmt, output, data):
     """Export the whole graph: RDF (Turtle, N-Triples, JSON-LD) or a network (GraphML, GEXF, CSV edges)."""
-    from .store import StoreMissing, open_store
-
-    try:
-        store = open_store(data)
-    except StoreMissing as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(1)
+    store = _open_store(data)
     if fmt in EXPORT_RDF:
         body = store.export(fmt)
     else:
@@ -195,13 +194,9 @@ def export(fmt, output, data):
 def stats(data, as_json):
     """Counts of entities by kind, claims by relation, aliases, sources and disputes."""
     from .read.queries import graph_stats
-    from .store import StoreMissing, build_info, open_store
+    from .store import build_info
 
-    try:
-        store = open_store(data)
-    except StoreMissing as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(1)
+    store = _open_store(data)
     result = graph_stats(store)
     result["build"] = build_info(store.path)
     if as_json:
@@ -222,13 +217,7 @@ def stats(data, as_json):
 def disputes(data):
     """List pairs of claims that contradict each other, with their sources."""
     from .read.queries import disputes as dispute_list
-    from .store import StoreMissing, open_store
-
-    try:
-        store = open_store(data)
-    except StoreMissing as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(1)
+    store = _open_store(data)
     pairs = dispute_list(store)
     cite = lambda c: "; ".join(f"{s['document']} {s['locator']}" for s in c["sources"])
     for pair in pairs:

@@ -24,6 +24,16 @@ def seeds_dir() -> Path:
 
 
 @pytest.fixture
+def seeds(tmp_path) -> Path:
+    """A private, writable copy of the fixture seeds."""
+    import shutil
+
+    target = tmp_path / "seeds"
+    shutil.copytree(FIXTURE_SEEDS, target)
+    return target
+
+
+@pytest.fixture
 def app(store):
     from api.app import create_app
 

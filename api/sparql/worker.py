@@ -27,6 +27,7 @@ import os
 from typing import Any
 
 from graph.formats import rdf_format, results_format
+from graph.store.base import solution_rows
 from graph.vocab import PREFIXES
 
 from .guard import _error, canonical_query, check_query
@@ -60,18 +61,7 @@ def _term_json(term) -> dict:
 def _solutions(result, media: str, row_cap: int) -> dict:
     import pyoxigraph as ox
 
-    names = [v.value for v in result.variables]
-    bindings, truncated = [], False
-    for i, solution in enumerate(result):
-        if i >= row_cap:
-            truncated = True
-            break
-        row = {}
-        for name in names:
-            term = solution[name]
-            if term is not None:
-                row[name] = _term_json(term)
-        bindings.append(row)
+    names, bindings, truncated = solution_rows(result, _term_json, row_cap)
     document: dict[str, Any] = {"head": {"vars": names}, "results": {"bindings": bindings}}
     fmt = results_format(media)
     if fmt == ox.QueryResultsFormat.JSON:

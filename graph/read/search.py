@@ -149,6 +149,16 @@ class SearchIndex:
             return 40 + bonus
         return 0
 
+    def _close_spellings(self, qc: str, choices: list[str], names_of: dict[str, list[int]],
+                         best: dict[int, tuple[int, str]]) -> None:
+        """Add to ``best`` the entities with a name (or word, by ``names_of``) spelt close to ``qc``."""
+        for form, ratio, _ in process.extract(qc, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=50):
+            for i in names_of[form]:
+                name = self.names[i]
+                score = int(ratio * 0.3)
+                if score > best.get(name.entity, (0, ""))[0]:
+                    best[name.entity] = (score, name.text)
+
     # ------------------------------------------------------------------ search
     def search(self, q: str, kind: str | None = None, limit: int = 20, offset: int = 0) -> dict:
         """``{"total", "items"}``: entities matching ``q``, best first; each item is the entity
@@ -174,21 +184,9 @@ class SearchIndex:
             raise ValueError("the search text has no letters or digits")
         if not best:
             qc = fold(q).replace(" ", "")
-            for form, ratio, _ in process.extract(qc, self.unique_compacts, scorer=fuzz.ratio,
-                                                  score_cutoff=FUZZY_CUTOFF, limit=50):
-                for i in self.by_compact[form]:
-                    name = self.names[i]
-                    s = int(ratio * 0.3)
-                    if s > best.get(name.entity, (0, ""))[0]:
-                        best[name.entity] = (s, name.text)
+            self._close_spellings(qc, self.unique_compacts, self.by_compact, best)
             if not best and " " not in fold(q):  # a single word: compare it with single words of names
-                for word, ratio, _ in process.extract(qc, self.words, scorer=fuzz.ratio,
-                                                      score_cutoff=FUZZY_CUTOFF, limit=50):
-                    for i in self.postings[word]:
-                        name = self.names[i]
-                        s = int(ratio * 0.3)
-                        if s > best.get(name.entity, (0, ""))[0]:
-                            best[name.entity] = (s, name.text)
+                self._close_spellings(qc, self.words, self.postings, best)
         hits = [(s, text, self.entities[e]) for e, (s, text) in best.items()
                 if kind is None or self.entities[e]["kind"] == kind]
         hits.sort(key=lambda h: (-h[0], len(h[2]["label"]), h[2]["label"].lower()))

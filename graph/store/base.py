@@ -61,6 +61,30 @@ def to_term(value: Any) -> Any:
     return ox.Literal(str(value))
 
 
+def solution_rows(solutions, convert=to_python, limit: int | None = None) -> tuple[list[str], list[dict], bool]:
+    """The variables, rows and whether ``limit`` cut them, of pyoxigraph ``QuerySolutions``;
+    each row maps a bound variable to ``convert(term)`` (unbound variables are left out).
+
+    >>> import pyoxigraph as ox
+    >>> s = ox.Store(); s.add(ox.Quad(ox.NamedNode("http://e/a"), ox.NamedNode("http://e/p"), ox.Literal("x")))
+    >>> solution_rows(s.query("SELECT ?s ?o ?none WHERE { ?s ?p ?o }"))
+    (['s', 'o', 'none'], [{'s': 'http://e/a', 'o': 'x'}], False)
+    """
+    names = [v.value for v in solutions.variables]
+    rows, truncated = [], False
+    for i, solution in enumerate(solutions):
+        if limit is not None and i >= limit:
+            truncated = True
+            break
+        row = {}
+        for name in names:
+            term = solution[name]
+            if term is not None:
+                row[name] = convert(term)
+        rows.append(row)
+    return names, rows, truncated
+
+
 class GraphStore(ABC):
     """What every store offers. Queries may omit the standard PREFIX block: it is added."""
 

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from ..formats import rdf_format as _rdf
 from ..formats import results_format as _results
 from ..settings import Settings
-from .base import GraphStore, StoreMissing, to_python, to_term
+from .base import GraphStore, StoreMissing, solution_rows, to_term
 from .datadir import current_store_path
 
 
@@ -36,17 +36,7 @@ class OxigraphStore(GraphStore):
         return self._store.query(self.with_prefixes(sparql), substitutions=subs or None)
 
     def select(self, sparql, bindings=None):
-        solutions = self._query(sparql, bindings)
-        names = [v.value for v in solutions.variables]
-        rows = []
-        for solution in solutions:
-            row = {}
-            for name in names:
-                value = solution[name]
-                if value is not None:
-                    row[name] = to_python(value)
-            rows.append(row)
-        return rows
+        return solution_rows(self._query(sparql, bindings))[1]
 
     def ask(self, sparql, bindings=None):
         return bool(self._query(sparql, bindings))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -21,14 +20,6 @@ from graph.testing import FIXTURE_SEEDS
 from graph.vocab import CAKG, CLAIM, ID
 
 CLAIMS_FILE = "claims/assessment-2021.yaml"
-
-
-@pytest.fixture
-def seeds(tmp_path) -> Path:
-    """A private, writable copy of the fixture seeds."""
-    target = tmp_path / "seeds"
-    shutil.copytree(FIXTURE_SEEDS, target)
-    return target
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ and ``cakg validate`` on good and bad seeds."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,18 +13,10 @@ from graph.ontology import load_schema
 from graph.seeds import SeedError, load_seeds
 from graph.seeds.locators import check_locators
 from graph.settings import Settings
-from graph.testing import FIXTURE_SEEDS
 
 CLAIMS = "claims/assessment-2021.yaml"
 ENTITIES = "entities/core.yaml"
 SOURCE = "soliev-pantucci-2022:18"
-
-
-@pytest.fixture
-def seeds(tmp_path) -> Path:
-    target = tmp_path / "seeds"
-    shutil.copytree(FIXTURE_SEEDS, target)
-    return target
 
 
 def append(seeds: Path, rel: str, text: str) -> int:
