@@ -25,18 +25,23 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi_offline import FastAPIOffline
 
-from graph.read import queries
+from graph.read.live import LiveGraph
 from graph.settings import Settings
-from graph.store import GraphStore, store_from_env
+from graph.store import GraphStore
 
 from .errors import install_error_handlers
 
+#: graphs up to this many triples are read whole into the catalog at start-up (in the background)
+WARM_MAX_TRIPLES = 500_000
 
-def _warm(store: GraphStore) -> None:
+
+def _warm(live: LiveGraph) -> None:
     from .views.network import warm as warm_views
 
-    queries.warm(store)
-    warm_views(store)
+    gen = live.current()
+    if len(gen.store) <= WARM_MAX_TRIPLES:
+        gen.catalog.warm()
+        warm_views(gen.catalog)
 
 
 def create_app(store: GraphStore | None = None, settings: Settings | None = None) -> FastAPI:
@@ -44,7 +49,7 @@ def create_app(store: GraphStore | None = None, settings: Settings | None = None
     async def lifespan(app: FastAPI):
         # read the claim and entity tables and lay out the network in the background, so the
         # first requests are fast
-        threading.Thread(target=_warm, args=(app.state.store,), daemon=True, name="cakg-warm").start()
+        threading.Thread(target=_warm, args=(app.state.live,), daemon=True, name="cakg-warm").start()
         yield
         from .sparql.pool import close_runtime
 
@@ -57,8 +62,8 @@ def create_app(store: GraphStore | None = None, settings: Settings | None = None
         version="0.1.0",
         lifespan=lifespan,
     )
-    app.state.store = store if store is not None else store_from_env()
     app.state.settings = settings or Settings.from_env()
+    app.state.live = LiveGraph(store) if store is not None else LiveGraph.from_settings(app.state.settings)
     install_error_handlers(app)
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=False,
                        allow_methods=["GET", "POST", "OPTIONS"], allow_headers=["*"],

@@ -192,8 +192,8 @@ def main() -> None:
 
     from playwright.sync_api import sync_playwright
 
-    from api.views import network as view_network
     from api.app import create_app
+    from api.views import network as view_network
 
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()

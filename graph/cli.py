@@ -179,8 +179,9 @@ def export(fmt, output, data):
         body = store.export(fmt)
     else:
         from .network import export_network
+        from .read.catalog import Catalog
 
-        body = export_network(store, fmt)
+        body = export_network(Catalog(store), fmt)
     if output:
         output.write_bytes(body)
         click.echo(f"wrote {len(body)} bytes to {output}", err=True)
@@ -216,13 +217,14 @@ def stats(data, as_json):
 @data_option
 def disputes(data):
     """List pairs of claims that contradict each other, with their sources."""
+    from .read.catalog import Catalog
     from .read.queries import disputes as dispute_list
-    store = _open_store(data)
-    pairs = dispute_list(store)
+
+    pairs = dispute_list(Catalog(_open_store(data)))
     cite = lambda c: "; ".join(f"{s['document']} {s['locator']}" for s in c["sources"])
     for pair in pairs:
         a, b = pair["a"], pair["b"]
-        click.echo(f"- {a['id']}  [{cite(a)}]\n  vs {b['id']}  [{cite(b)}]")
+        click.echo(f"- {a['id']}  [{cite(a)}]\n  vs {b['id']}  [{cite(b)}]\n  ({pair['reason']})")
     click.echo(f"{len(pairs)} dispute(s)", err=True)
 
 

@@ -25,6 +25,7 @@ from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
 from .settings import Settings
+from .timeline import RelationTime
 from .vocab import CAKG
 
 ANY = "*"
@@ -44,6 +45,12 @@ class Relation:
     instantaneous: bool = False
     single_valued: bool = False
     definition: str = ""
+    timeless: bool = False          # holds at every date once attested
+    single_subject: bool = False    # an object has one subject at a time (a group, one leader)
+    ends_offices: bool = False      # an act ending a person: ends their ties of ended_by_death relations
+    ended_by_death: bool = False
+    ends_ties_to: bool = False      # an act of leaving: ends the subject's ended_by_leaving ties to the object
+    ended_by_leaving: bool = False
 
     @property
     def is_quantity(self) -> bool:
@@ -177,6 +184,12 @@ def load_schema(directory: Path | None = None) -> Schema:
             instantaneous=_flag(g, prop, CAKG.instantaneous),
             single_valued=_flag(g, prop, CAKG.singleValued),
             definition=_text(g, prop, SKOS.definition),
+            timeless=_flag(g, prop, CAKG.timeless),
+            single_subject=_flag(g, prop, CAKG.singleSubject),
+            ends_offices=_flag(g, prop, CAKG.endsOffices),
+            ended_by_death=_flag(g, prop, CAKG.endedByDeath),
+            ends_ties_to=_flag(g, prop, CAKG.endsTiesTo),
+            ended_by_leaving=_flag(g, prop, CAKG.endedByLeaving),
         )
     qualifiers = {
         _text(g, q, CAKG.name): Qualifier(
@@ -194,6 +207,15 @@ def load_schema(directory: Path | None = None) -> Schema:
                                        _text(g, f, CAKG.colour), int(_number(g, f, CAKG.order, 99)))
         for f in _concepts(g, CAKG.RelationFamily)}
     return Schema(g, kinds, dict(sorted(relations.items())), qualifiers, approximations, families)
+
+
+def relation_times(schema: Schema) -> dict[str, RelationTime]:
+    """What the time rule (:mod:`graph.timeline`) needs to know of each relation."""
+    return {r.name: RelationTime(symmetric=r.symmetric, one_off=r.instantaneous, figure=r.is_quantity, timeless=r.timeless,
+                                 single_valued=r.single_valued, single_subject=r.single_subject,
+                                 ends_offices=r.ends_offices, ended_by_death=r.ended_by_death,
+                                 ends_ties_to=r.ends_ties_to, ended_by_leaving=r.ended_by_leaving)
+            for r in schema.relations.values()}
 
 
 def relation_by_iri(schema: Schema, iri: str | URIRef) -> Relation | None:

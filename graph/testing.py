@@ -1,7 +1,9 @@
-"""Helpers for tests, doctests and benchmarks: a small built graph in memory.
+"""Helpers for tests, doctests and benchmarks: a small built graph in memory, and its catalog.
 
 >>> len(fixture_store()) > 100
 True
+>>> fixture_catalog().entity("imu").label
+'Islamic Movement of Uzbekistan'
 """
 
 from __future__ import annotations
@@ -29,3 +31,12 @@ def _fixture_bytes(seeds: str) -> bytes:
 def fixture_store(seeds: Path = FIXTURE_SEEDS) -> OxigraphStore:
     """A fresh in-memory store holding the compiled fixture seeds (compiled once per process)."""
     return memory_store(_fixture_bytes(str(seeds)))
+
+
+@lru_cache(maxsize=2)
+def fixture_catalog(seeds: Path = FIXTURE_SEEDS):
+    """The read model (:class:`graph.read.catalog.Catalog`) of one shared fixture store (read-only:
+    the catalog never changes it)."""
+    from .read.catalog import Catalog
+
+    return Catalog(fixture_store(seeds), generation="fixture")

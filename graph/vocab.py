@@ -16,6 +16,7 @@ ID = Namespace(BASE + "id/")
 CLAIM = Namespace(BASE + "claim/")
 SOURCE = Namespace(BASE + "source/")
 DISPUTE = Namespace(BASE + "dispute/")
+TIE = Namespace(BASE + "tie/")
 ORG = Namespace("http://www.w3.org/ns/org#")
 PROV = Namespace("http://www.w3.org/ns/prov#")
 TIME = Namespace("http://www.w3.org/2006/time#")
@@ -26,6 +27,7 @@ PREFIXES = {
     "claim": str(CLAIM),
     "source": str(SOURCE),
     "dispute": str(DISPUTE),
+    "tie": str(TIE),
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
@@ -58,7 +60,7 @@ def source_iri(source_id: str) -> str:
 
 def local_id(iri: str) -> str:
     """The short id at the end of one of our IRIs (``.../id/imu`` -> ``imu``)."""
-    for ns in (ID, CLAIM, SOURCE, CAKG):
+    for ns in (ID, CLAIM, SOURCE, TIE, DISPUTE, CAKG):
         if iri.startswith(str(ns)):
             return iri[len(str(ns)):]
     return iri

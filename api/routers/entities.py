@@ -1,13 +1,10 @@
-"""REST/JSON routes: entities (search, profile), groups and their affiliations at a date,
-relations at a date, disputes, sources, stats, and the dereferenceable entity IRIs.
+"""REST/JSON routes about entities: search, profiles, single claims, and the dereferenceable
+entity IRIs.
 
-Every route reads through :mod:`graph.read.queries`; nothing here can write to the store.
-
-Examples (the server from ``cakg serve``)::
+Every route reads through the catalog (:mod:`graph.read`); nothing here can write to the store.
 
     curl 'http://127.0.0.1:8000/entities?q=hayat+tahrir+al+sham'
-    curl 'http://127.0.0.1:8000/groups/imu/affiliations?at=2021'
-    curl 'http://127.0.0.1:8000/relations?type=protectedBy&at=2021'
+    curl 'http://127.0.0.1:8000/entities/imu'
     curl -H 'Accept: text/turtle' 'http://127.0.0.1:8000/id/imu'
 """
 
@@ -21,38 +18,40 @@ from fastapi.responses import RedirectResponse, Response
 from graph.formats import GRAPH_OFFERS as RDF_MEDIA
 from graph.formats import negotiate
 from graph.read import queries
-from graph.read.queries import entity_kinds, list_entities
+from graph.read.catalog import Catalog
 from graph.read.search import search_entities
 from graph.store import GraphStore
 
 from .. import models
-from ..deps import get_store
+from ..deps import get_catalog, get_store
 from ..errors import ApiError, bad_parameter
 from ..params import ERRORS, Limit, Offset, entity_or_404, json_response, page
 
 router = APIRouter()
 
-# ---------------------------------------------------------------------------- entities
+Cat = Annotated[Catalog, Depends(get_catalog)]
+Store = Annotated[GraphStore, Depends(get_store)]
 
-def check_kind(store: GraphStore, kind: str | None) -> str | None:
+
+def check_kind(cat: Catalog, kind: str | None) -> str | None:
     """The entity kind filter, checked against the ontology (422 naming ``type`` if unknown)."""
     if kind is None or kind == "":
         return None
-    kinds = entity_kinds(store)
+    kinds = cat.kinds()
     if kind not in kinds:
         raise bad_parameter("type", f"unknown entity kind {kind!r} (known: {', '.join(sorted(kinds))})")
     return kind
 
 
-def search(store: GraphStore, q: str | None, kind: str | None, limit: int, offset: int) -> dict:
+def search(cat: Catalog, q: str | None, kind: str | None, limit: int, offset: int) -> dict:
     """``{"total", "items"}``: ranked hits for ``q``, or every entity (by label) when ``q`` is empty."""
-    kind = check_kind(store, kind)
+    kind = check_kind(cat, kind)
     if q is None or not q.strip():
-        everything = list_entities(store, kind)
+        everything = queries.list_entities(cat, kind)
         items = [{**e, "matched": e["label"], "score": 0} for e in everything[offset:offset + limit]]
         return {"total": len(everything), "items": items}
     try:
-        return search_entities(store, q, kind=kind, limit=limit, offset=offset)
+        return search_entities(cat, q, kind=kind, limit=limit, offset=offset)
     except ValueError as exc:
         raise bad_parameter("q", str(exc)) from None
 
@@ -61,24 +60,19 @@ def search(store: GraphStore, q: str | None, kind: str | None, limit: int, offse
             summary="Search entities by label or alias")
 def list_or_search_entities(
     request: Request,
-    store: Annotated[GraphStore, Depends(get_store)],
-    q: Annotated[str | None, Query(description="Text to find in labels and aliases; folds case, diacritics, "
-                                               "apostrophes and hyphens", examples=["hayat tahrir al sham"])] = None,
+    cat: Cat,
+    q: Annotated[str | None, Query(description="Text to find in labels and aliases (any script); folds case, "
+                                               "diacritics, apostrophes and hyphens", examples=["hayat tahrir al sham"])] = None,
     type: Annotated[str | None, Query(description="Entity kind: group, person, state, territory, body, agency, "
                                                   "organisation, event", examples=["group"])] = None,
     limit: Limit = 20,
     offset: Offset = 0,
 ):
-    """Ranked search (exact name, then prefix, then all words, then substring; labels before
-    aliases); every entity by label when ``q`` is empty. Paginated with ``limit``/``offset``."""
-    found = search(store, q, type, limit, offset)
+    """Ranked search (exact name, then prefix, then all words, then substring, then close
+    spellings; labels before aliases); every entity by label when ``q`` is empty. Paginated with
+    ``limit``/``offset``."""
+    found = search(cat, q, type, limit, offset)
     return json_response(page(request, found["total"], limit, offset, found["items"]))
-
-
-def _entity_html(request: Request, store: GraphStore, entity_id: str) -> Response:
-    from ..views.pages import entity_page  # the views import the routers' search: import here, not at the top
-
-    return entity_page(request, store, entity_id)
 
 
 def _entity_rdf(store: GraphStore, entity_id: str, media: str) -> Response:
@@ -94,8 +88,8 @@ ENTITY_OFFERS = ["application/json", "text/html", *RDF_MEDIA]
 @router.get("/entities/{entity_id}", response_model=models.EntityProfile, tags=["entities"], responses={
     **ERRORS, 200: {"content": {"text/html": {}, "text/turtle": {}, "application/ld+json": {}},
                     "description": "JSON profile; HTML for browsers; Turtle / JSON-LD / N-Triples / RDF/XML on request"}},
-    summary="An entity's profile: every claim in and out, with dates, sources and disputes")
-def entity(request: Request, entity_id: str, store: Annotated[GraphStore, Depends(get_store)]):
+    summary="An entity's profile: every tie in and out, with its dates by the time rule, claims, sources and disputes")
+def entity(request: Request, entity_id: str, cat: Cat, store: Store):
     """The profile by content negotiation: JSON by default, the HTML page to a browser
     (``Accept: text/html``), RDF (Turtle, JSON-LD, N-Triples, RDF/XML) to a client that asks."""
     media = negotiate(request.headers.get("accept"), ENTITY_OFFERS)
@@ -103,14 +97,15 @@ def entity(request: Request, entity_id: str, store: Annotated[GraphStore, Depend
         raise ApiError(406, "not_acceptable", f"cannot answer with {request.headers.get('accept')!r}; "
                        f"available: {', '.join(ENTITY_OFFERS)}")
     if media == "text/html":
-        if queries.entity_brief(store, entity_id) is None:
-            raise ApiError(404, "not_found", f"no entity with id {entity_id!r}")
-        html = _entity_html(request, store, entity_id)
+        entity_or_404(cat, entity_id)
+        from ..views.pages import entity_page  # the views import this module's search: import here
+
+        html = entity_page(request, cat, entity_id)
         html.headers["Vary"] = "Accept"
         return html
-    elif media in RDF_MEDIA:
+    if media in RDF_MEDIA:
         return _entity_rdf(store, entity_id, media)
-    profile = queries.entity_profile(store, entity_id)
+    profile = queries.entity_profile(cat, entity_id)
     if profile is None:
         raise ApiError(404, "not_found", f"no entity with id {entity_id!r} (search with /entities?q=...)")
     return json_response(profile)
@@ -120,22 +115,22 @@ def entity(request: Request, entity_id: str, store: Annotated[GraphStore, Depend
     303: {"description": "See /entities/{id} (HTML or JSON)"},
     200: {"content": {m: {} for m in RDF_MEDIA}, "description": "The entity's RDF description"}, **ERRORS},
     summary="Dereference an entity IRI (https://w3id.org/cakg/id/{id})")
-def entity_iri(request: Request, entity_id: str, store: Annotated[GraphStore, Depends(get_store)]):
+def entity_iri(request: Request, entity_id: str, cat: Cat, store: Store):
     """Linked-data dereferencing of ``https://w3id.org/cakg/id/{id}``: RDF (Turtle, JSON-LD,
     N-Triples, RDF/XML) when the client asks for it, else ``303 See Other`` to ``/entities/{id}``
     (which gives HTML to a browser and JSON to scripts)."""
     media = negotiate(request.headers.get("accept"), ["text/html", "application/json", *RDF_MEDIA])
     if media in RDF_MEDIA:
         return _entity_rdf(store, entity_id, media)
-    entity_or_404(store, entity_id)
+    entity_or_404(cat, entity_id)
     return RedirectResponse(str(request.url_for("entity", entity_id=entity_id).path), status_code=303,
                             headers={"Vary": "Accept"})
 
 
 @router.get("/claims/{claim_id}", response_model=models.Claim, tags=["entities"], responses=ERRORS,
-            summary="One claim, with its sources and the claims disputing it")
-def claim(claim_id: str, store: Annotated[GraphStore, Depends(get_store)]):
-    found = queries.claim(store, claim_id)
+            summary="One claim, with its sources, its tie and the claims disputing it")
+def claim(claim_id: str, cat: Cat):
+    found = cat.claim(claim_id)
     if found is None:
         raise ApiError(404, "not_found", f"no claim with id {claim_id!r}")
-    return found
+    return json_response(queries.claim_json(cat, found))

@@ -204,7 +204,7 @@ def runtime(app) -> SparqlRuntime:
         with _POOL_LOCK:
             rt = getattr(app.state, "sparql_runtime", None)
             if rt is None:
-                rt = SparqlRuntime(app.state.store, app.state.settings)
+                rt = SparqlRuntime(app.state.live.store, app.state.settings)
                 app.state.sparql_runtime = rt
     return rt
 

@@ -89,5 +89,55 @@ class IndexPage(BaseModel):
     links: dict[str, str]
 
 
+class SummarySentence(BaseModel):
+    text: str
+    claims: list[str] = Field(description="The claims the sentence rests on")
+
+
+class TimelineRun(BaseModel):
+    status: str = Field(description="holds, presumed or act", examples=["holds"])
+    start: str | None = Field(None, alias="from", serialization_alias="from")
+    end: str | None = Field(None, alias="to", serialization_alias="to")
+
+    model_config = {"populate_by_name": True}
+
+
+class TimelineRow(BaseModel):
+    tie: str
+    label: str
+    family: str
+    color: str
+    runs: list[TimelineRun]
+    ended_on: str | None = None
+    end_reason: str | None = None
+    disputed: bool
+    claims: list[str]
+    when: str
+    tooltip: str
+
+
+class Timeline(BaseModel):
+    first_year: int | None = None
+    last_year: int | None = None
+    rows: list[TimelineRow]
+
+
+class SourceEntry(BaseModel):
+    id: str
+    anchor: str
+    short: str = Field(examples=["Soliev & Pantucci 2022"])
+    reference: str
+    covers: str | None = None
+    url: str
+
+
 class ProfilePage(EntityProfile):
+    kind_label: str
+    summary: list[SummarySentence] = Field(description="The summary paragraph, sentence by sentence")
+    toc: list[dict[str, Any]] = Field(description="Relation families of the page, with anchors and counts")
+    families: list[dict[str, Any]] = Field(description="The ties by family, with claims as the page shows them")
+    timeline: Timeline
+    disputes: list[dict[str, Any]] = Field(description="Disputed claims side by side")
+    mentioned: list[dict[str, Any]] = Field(description="Claims that name the entity otherwise")
+    sources: list[SourceEntry] = Field(description="Every source the page cites, once, with its full reference")
     links: dict[str, str] = Field(description="This page as JSON, the API form, the ego network")

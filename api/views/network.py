@@ -1,22 +1,24 @@
 """Network views: the graph (or part of it) as vis-network nodes, edges and options.
 
 The projection, the time snapshot and the kind/relation filters come from :mod:`graph.network`
-(one edge per claim). This module turns a filtered projection into what the browser draws:
+(one edge per tie: the claims of one subject, relation and object). This module turns a filtered
+projection into what the browser draws:
 
-* parallel claims with the same ends and relation are merged into one edge whose tooltip lists
-  every claim (its dates and sources); an edge is dashed when any of its claims is disputed;
+* one edge per tie, listing its claims, with its status at the date asked (a presumed tie is
+  drawn faded); its tooltip gives the rule's days, qualifiers and sources; an edge is dashed
+  when a claim of it is disputed;
 * node colour and shape by entity kind, size by degree in the view; edge colour by relation
-  type (each type a shade of its category's hue), an arrow for directed relations, none for
+  type (each type a shade of its family's colour), an arrow for directed relations, none for
   symmetric ones;
-* positions from a layout computed once per store for the whole graph (so a view keeps its shape
-  while the time slider moves), or for the subgraph of an ego view; physics (vis-network's
-  force simulation) only below :data:`PHYSICS_MAX_NODES` nodes.
+* positions from a layout computed once per catalog for the whole graph over all dates, or for
+  an ego network over all dates, so a view keeps its shape while the time slider moves;
+  physics (vis-network's force simulation) only below :data:`PHYSICS_MAX_NODES` nodes.
 
 Nothing here produces HTML: labels and tooltips are plain strings that the page's script puts
 into the canvas or into text nodes, so no entity name can inject markup.
 
->>> from graph.testing import fixture_store
->>> view = build_view(fixture_store(), NetworkQuery(focus="imu", depth=1))
+>>> from graph.testing import fixture_catalog
+>>> view = build_view(fixture_catalog(), NetworkQuery(focus="imu", depth=1))
 >>> sorted(n["id"] for n in view["nodes"])[:3]
 ['faryab', 'imu', 'imu-uzbek-faction']
 >>> view["meta"]["physics"]
@@ -28,9 +30,7 @@ from __future__ import annotations
 import colorsys
 import math
 import re
-import threading
-import weakref
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 import networkx as nx
@@ -39,10 +39,9 @@ from fastapi.responses import HTMLResponse, JSONResponse
 
 from graph import network as gn
 from graph.dates import parse_date
-from graph.read.queries import entity_brief, entity_kinds, families, kind_styles, relation_types
-from graph.store import GraphStore
+from graph.read.catalog import Catalog
 
-from ..deps import get_store
+from ..deps import get_catalog
 from ..errors import ApiError, bad_parameter
 from . import models as view_models
 from .templating import ERRORS, error_response, render, wants_json
@@ -84,7 +83,7 @@ def relation_colours(relations: dict[str, dict], families: dict[str, dict]) -> d
             out[rel] = f"#{round(r * 255):02x}{round(g * 255):02x}{round(b * 255):02x}"
     return out
 
-_DATE = re.compile(r"^\d{4}(-\d{2})?$")
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
 @dataclass(frozen=True)
@@ -100,6 +99,9 @@ class NetworkQuery:
     at: str | None = None
     types: tuple[str, ...] | None = None   # relation names; None = every type
     kinds: tuple[str, ...] | None = None   # entity kinds; None = every kind
+    start: str | None = None               # a range: from .. to (instead of at)
+    end: str | None = None
+    status: tuple[str, ...] = ("holds", "presumed")  # which ties to show at a date
 
     @staticmethod
     def _split(value: str | None) -> tuple[str, ...] | None:
@@ -107,10 +109,25 @@ class NetworkQuery:
             return None
         return tuple(dict.fromkeys(v.strip() for v in value.split(",") if v.strip()))
 
+    @staticmethod
+    def _date(name: str, value: str | None) -> str | None:
+        value = (value or "").strip() or None
+        if value is None:
+            return None
+        if not _DATE.match(value):
+            raise bad_parameter(name, f"expected YYYY, YYYY-MM or YYYY-MM-DD, got {value!r}")
+        try:
+            return str(parse_date(value))
+        except (ValueError, TypeError) as exc:
+            raise bad_parameter(name, f"not a valid date {value!r}: {exc}") from None
+
     @classmethod
     def parse(cls, focus: str | None = None, depth: int | str | None = None, at: str | None = None,
-              types: str | None = None, kinds: str | None = None) -> "NetworkQuery":
+              types: str | None = None, kinds: str | None = None, start: str | None = None,
+              end: str | None = None, status: str | None = None) -> "NetworkQuery":
         """From raw query parameters; raises a 422 :class:`ApiError` naming a malformed one."""
+        from graph.read.queries import check_statuses
+
         focus = (focus or "").strip() or None
         try:
             depth_value = 1 if depth in (None, "") else int(depth)
@@ -118,15 +135,23 @@ class NetworkQuery:
             raise bad_parameter("depth", f"not a whole number: {depth!r}") from None
         if not 0 <= depth_value <= MAX_DEPTH:
             raise bad_parameter("depth", f"must be between 0 and {MAX_DEPTH}, got {depth_value}")
-        at = (at or "").strip() or None
-        if at is not None:
-            if not _DATE.match(at):
-                raise bad_parameter("at", f"expected YYYY or YYYY-MM, got {at!r}")
-            try:
-                parse_date(at)
-            except (ValueError, TypeError) as exc:
-                raise bad_parameter("at", f"not a valid date {at!r}: {exc}") from None
-        return cls(focus=focus, depth=depth_value, at=at, types=cls._split(types), kinds=cls._split(kinds))
+        at, start, end = cls._date("at", at), cls._date("from", start), cls._date("to", end)
+        if at and (start or end):
+            raise bad_parameter("at", "give either 'at' or 'from'/'to', not both")
+        if start and end and parse_date(start).first_day() > parse_date(end).last_day():
+            raise bad_parameter("from", f"'from' ({start}) is after 'to' ({end})")
+        try:
+            statuses = check_statuses([status] if status else None)
+        except ValueError as exc:
+            raise bad_parameter("status", str(exc)) from None
+        if status and not (at or start or end):
+            raise bad_parameter("status", "a status is a status at a date: give at= or from=/to= as well")
+        return cls(focus=focus, depth=depth_value, at=at, types=cls._split(types), kinds=cls._split(kinds),
+                   start=start, end=end, status=statuses)
+
+    @property
+    def dated(self) -> bool:
+        return bool(self.at or self.start or self.end)
 
     def params(self) -> dict[str, str]:
         """The non-default filters as URL parameters."""
@@ -136,6 +161,12 @@ class NetworkQuery:
             out["depth"] = str(self.depth)
         if self.at:
             out["at"] = self.at
+        if self.start:
+            out["from"] = self.start
+        if self.end:
+            out["to"] = self.end
+        if self.dated and self.status != ("holds", "presumed"):
+            out["status"] = ",".join(self.status)
         if self.types is not None:
             out["types"] = ",".join(self.types)
         if self.kinds is not None:
@@ -148,28 +179,11 @@ class NetworkQuery:
         return urlencode(self.params())
 
 
-# ------------------------------------------------------------------------------ cached per store
+# ------------------------------------------------------------------------------ computed once per catalog
 
-_CACHE: "weakref.WeakKeyDictionary[GraphStore, dict]" = weakref.WeakKeyDictionary()
-_FILLING = threading.RLock()  # one thread fills a store's cache (the start-up warm-up or a request)
-
-
-def _cache(store: GraphStore) -> dict:
-    try:
-        return _CACHE.setdefault(store, {})
-    except TypeError:  # pragma: no cover - a store that cannot be weakly referenced
-        return {}
-
-
-def projection(store: GraphStore) -> nx.MultiDiGraph:
-    """The whole graph as :func:`graph.network.project` gives it (computed once per store: the API
-    never writes to its store)."""
-    cache = _cache(store)
-    if "graph" not in cache:
-        with _FILLING:
-            if "graph" not in cache:
-                cache["graph"] = gn.project(store)
-    return cache["graph"]
+def projection(cat: Catalog) -> nx.MultiDiGraph:
+    """The whole graph as :func:`graph.network.project` gives it (once per catalog)."""
+    return cat.memo("network-projection", lambda: gn.project(cat))
 
 
 def layout(G: nx.Graph, seed: int = 7) -> dict[str, tuple[float, float]]:
@@ -221,138 +235,103 @@ def layout(G: nx.Graph, seed: int = 7) -> dict[str, tuple[float, float]]:
     return out
 
 
-def global_layout(store: GraphStore) -> dict[str, tuple[float, float]]:
-    """The layout of the whole graph, computed once per store and reused by every whole-graph view."""
-    cache = _cache(store)
-    if "layout" not in cache:
-        with _FILLING:
-            if "layout" not in cache:
-                cache["layout"] = layout(projection(store))
-    return cache["layout"]
+def global_layout(cat: Catalog) -> dict[str, tuple[float, float]]:
+    """The layout of the whole graph (all ties of all dates), computed once per catalog and used
+    by every whole-graph view, so that moving the time slider shows change, not a reshuffle."""
+    return cat.memo("network-layout", lambda: layout(projection(cat)))
 
 
-def warm(store: GraphStore) -> None:
+def ego_layout(cat: Catalog, q: "NetworkQuery") -> dict[str, tuple[float, float]]:
+    """The layout of an ego network over all dates (the same at every date of the slider)."""
+    def build():
+        H = select_graph(cat, NetworkQuery(focus=q.focus, depth=q.depth, types=q.types, kinds=q.kinds))
+        return layout(nx.MultiGraph((u, v) for u, v in H.edges()) if H.number_of_edges() else H)
+    return cat.memo(("ego-layout", q.focus, q.depth, q.types, q.kinds), build)
+
+
+def warm(cat: Catalog) -> None:
     """Make the projection and the whole-graph layout now (the app does this in a background
     thread at start-up, so that the first visitor of a large graph does not wait for them)."""
     try:
-        global_layout(store)
-        years_covered(store)
-        types_present(store, None)
+        global_layout(cat)
+        years_covered(cat)
+        types_present(cat, None)
     except Exception:  # noqa: BLE001 - a request will compute (and report) it again
         import logging
 
         logging.getLogger(__name__).exception("warming the network view caches failed")
 
 
-def years_covered(store: GraphStore) -> tuple[int, int] | None:
-    """The first and last year named by any claim's dates (for the time slider)."""
-    cache = _cache(store)
-    if "years" not in cache:
-        years = [int(str(d[key])[:4]) for *_, d in projection(store).edges(data=True)
-                 for key in ("start", "end", "as_of") if d.get(key)]
-        cache["years"] = (min(years), max(years)) if years else None
-    return cache["years"]
+def years_covered(cat: Catalog) -> tuple[int, int] | None:
+    """The first and last year any tie is attested or ended (for the time slider)."""
+    def build():
+        years = [int(d[key][:4]) for *_, d in projection(cat).edges(data=True)
+                 for key in ("first", "last", "ended_on") if d.get(key)]
+        return (min(years), max(years)) if years else None
+    return cat.memo("network-years", build)
 
 
 # ------------------------------------------------------------------------------ text for tooltips
 
-def claim_dates(d: dict) -> str:
-    """A claim's time in words, from its dates as written.
+def _edge_title(G: nx.MultiDiGraph, u: str, v: str, d: dict) -> str:
+    from graph.network.prose import when_text
 
-    >>> claim_dates({"start": "2009", "end": "", "as_of": "", "circa": False, "instantaneous": False})
-    'from 2009'
-    >>> claim_dates({"start": "2015", "end": "2015", "as_of": "", "circa": True, "instantaneous": True})
-    'c. 2015'
-    >>> claim_dates({"start": "", "end": "", "as_of": "2022-02-27", "as_of_defaulted": True, "circa": False})
-    'undated (source of 2022-02-27)'
-    """
-    start, end, as_of = d.get("start") or "", d.get("end") or "", d.get("as_of") or ""
-    if start and end:
-        text = start if start == end else f"{start} to {end}"
-    elif start:
-        text = f"from {start}"
-    elif end:
-        text = f"until {end}"
-    elif as_of:
-        text = f"undated (source of {as_of})" if d.get("as_of_defaulted") else f"as of {as_of}"
-    else:
-        text = "undated"
-    if d.get("circa"):
-        text = "c. " + text
-    return text
-
-
-def _edge_title(G: nx.MultiDiGraph, u: str, v: str, label: str, claims: list[dict]) -> str:
-    lines = [f"{G.nodes[u].get('label', u)} — {label} — {G.nodes[v].get('label', v)}"]
-    for d in claims:
-        parts = [claim_dates(d)]
-        if d.get("qualifiers"):
-            parts.append(", ".join(d["qualifiers"]))
-        if d.get("role"):
-            parts.append(d["role"])
-        line = "• " + "; ".join(parts)
-        if d.get("sources"):
-            line += "\n   sources: " + ", ".join(d["sources"])
-        if d.get("disputed"):
-            line += "\n   DISPUTED" + (f" by {', '.join(d['disputes'])}" if d.get("disputes") else "")
-        lines.append(line)
+    rec = gn.edge_record(G, u, v, d)
+    lines = [f"{G.nodes[u].get('label', u)} — {d['relation_label']} — {G.nodes[v].get('label', v)}",
+             (f"{d['status']} · " if d.get("status") else "") + when_text(rec)]
+    if d.get("qualifiers"):
+        lines.append(", ".join(d["qualifiers"]))
+    if d.get("roles"):
+        lines.append(", ".join(d["roles"]))
+    lines.append(f"{len(d['claims'])} claim(s); sources: {', '.join(d['sources'])}")
+    if d.get("disputed"):
+        lines.append("DISPUTED" + (f" by {', '.join(d['disputes'])}" if d.get("disputes") else ""))
     return "\n".join(lines)
 
 
-# ------------------------------------------------------------------------------ the view
-
-def types_present(store: GraphStore, kinds: tuple[str, ...] | None) -> set[str]:
-    """Relation types with at least one claim between entities of these kinds (the checkboxes)."""
-    cache = _cache(store)
-    key = ("types", kinds)
-    if key not in cache:
-        G = projection(store)
+def types_present(cat: Catalog, kinds: tuple[str, ...] | None) -> set[str]:
+    """Relation types with at least one tie between entities of these kinds (the checkboxes)."""
+    def build():
+        G = projection(cat)
         keep = None if kinds is None else set(kinds)
-        cache[key] = {d["relation"] for u, v, d in G.edges(data=True)
-                      if keep is None or (G.nodes[u].get("kind") in keep and G.nodes[v].get("kind") in keep)}
-    return cache[key]
+        return {d["relation"] for u, v, d in G.edges(data=True)
+                if keep is None or (G.nodes[u].get("kind") in keep and G.nodes[v].get("kind") in keep)}
+    return cat.memo(("network-types", kinds), build)
 
 
-@dataclass
-class _Merged:
-    u: str
-    v: str
-    relation: str
-    claims: list[dict] = field(default_factory=list)
-
-
-def _check_names(store: GraphStore, q: NetworkQuery) -> None:
-    relations = relation_types(store)
+def _check_names(cat: Catalog, q: NetworkQuery) -> None:
+    relations = cat.relation_types()
     for name in q.types or ():
         if name not in relations:
             raise bad_parameter("types", f"unknown relation type {name!r} (see /relation-types)")
-    kinds = entity_kinds(store)
+    kinds = cat.kinds()
     for name in q.kinds or ():
         if name not in kinds:
             raise bad_parameter("kinds", f"unknown entity kind {name!r} (known: {', '.join(sorted(kinds))})")
-    if q.focus and entity_brief(store, q.focus) is None:
+    if q.focus and cat.entity(q.focus) is None:
         raise ApiError(404, "not_found", f"no entity with id {q.focus!r} (search with /entities?q=...)",
                        parameter="focus")
 
 
-def select_graph(store: GraphStore, q: NetworkQuery) -> nx.MultiDiGraph:
-    """The claims (edges) and entities (nodes) a query keeps, one edge per claim.
+def select_graph(cat: Catalog, q: NetworkQuery) -> nx.MultiDiGraph:
+    """The ties (edges) and entities (nodes) a query keeps, one edge per tie.
 
-    Order: entity kinds, then the date (:func:`graph.network.snapshot`, one-off acts dated within
-    the period included), then relation types, then the ego network of ``focus`` (``depth`` steps
-    in either direction). Without a date every entity of the kept kinds is a node, with or without
-    an edge; with a date only those with an edge then (and the focus).
+    Order: entity kinds, then the date or range (:func:`graph.network.snapshot`: the ties with one
+    of ``q.status`` then, each with its status; one-off acts dated then are in), then relation
+    types, then the ego network of ``focus`` (``depth`` steps in either direction). Without a date
+    every entity of the kept kinds is a node and every tie an edge; with a date only those with a
+    tie then (and the focus).
 
-    >>> from graph.testing import fixture_store
-    >>> H = select_graph(fixture_store(), NetworkQuery(at="2010", types=("leaderOf",)))
-    >>> sorted((u, v) for u, v in H.edges())
-    [('usman-ghazi', 'imu'), ('usman-ghazi', 'imu')]
+    >>> from graph.testing import fixture_catalog
+    >>> H = select_graph(fixture_catalog(), NetworkQuery(at="2010", types=("leaderOf",)))
+    >>> sorted((u, v, d["status"]) for u, v, d in H.edges(data=True))
+    [('usman-ghazi', 'imu', 'holds')]
     """
-    _check_names(store, q)
-    G = projection(store)
+    _check_names(cat, q)
+    G = projection(cat)
     H = gn.filter_network(G, kinds=q.kinds) if q.kinds is not None else G  # (filtering copies)
-    if q.at:
-        H = gn.snapshot(H, q.at, acts=True)
+    if q.dated:
+        H = gn.snapshot(H, q.at, start=q.start, end=q.end, statuses=q.status, acts=True)
     if q.types is not None:
         H = gn.filter_network(H, relations=q.types)
     if q.focus:
@@ -366,35 +345,24 @@ def select_graph(store: GraphStore, q: NetworkQuery) -> nx.MultiDiGraph:
     return H
 
 
-def build_view(store: GraphStore, q: NetworkQuery) -> dict[str, Any]:
+def build_view(cat: Catalog, q: NetworkQuery) -> dict[str, Any]:
     """Nodes, edges and vis-network options for a query, plus ``meta``: counts, the filters, the
     legend, the relation types on offer and the years for the slider. Nodes and edges are the
     plain dicts vis-network's ``DataSet`` takes (the page draws them with the vis-network build
-    that ships inside pyvis)."""
-    H = select_graph(store, q)
-    relations = relation_types(store)
-    kinds = entity_kinds(store)
-    styles = kind_styles(store)
-    fams = families(store)
+    that ships inside pyvis). Each edge is a tie: it lists its claims and, at a date, its
+    ``status`` (a presumed tie is drawn faded)."""
+    H = select_graph(cat, q)
+    relations = cat.relation_types()
+    styles = cat.kinds()
+    fams = cat.families()
 
-    merged: dict[tuple[str, str, str], _Merged] = {}
-    for u, v, d in sorted(H.edges(data=True), key=lambda e: e[2]["claim"]):
-        a, b = (min(u, v), max(u, v)) if d.get("symmetric") else (u, v)
-        key = (a, b, d["relation"])
-        merged.setdefault(key, _Merged(a, b, d["relation"])).claims.append(d)
     degree: dict[str, int] = {n: 0 for n in H}
-    for m in merged.values():
-        degree[m.u] += 1
-        degree[m.v] += 1
-
+    for u, v in H.edges():
+        degree[u] += 1
+        degree[v] += 1
     n_nodes = len(H)
     physics = n_nodes <= PHYSICS_MAX_NODES
-    if q.focus:
-        positions = layout(nx.MultiGraph((m.u, m.v) for m in merged.values()) if merged else nx.Graph())
-        if q.focus not in positions:
-            positions[q.focus] = (0.0, 0.0)
-    else:
-        positions = global_layout(store)
+    positions = ego_layout(cat, q) if q.focus else global_layout(cat)
 
     nodes: list[dict] = []
     edges: list[dict] = []
@@ -403,7 +371,7 @@ def build_view(store: GraphStore, q: NetworkQuery) -> dict[str, Any]:
         kind = data.get("kind", "")
         style = styles.get(kind, DEFAULT_KIND_STYLE)
         x, y = positions.get(node, (0.0, 0.0))
-        kind_text = kinds.get(kind, kind) + (f" ({data['subtype']})" if data.get("subtype") else "")
+        kind_text = style.get("label", kind) + (f" ({data['subtype']})" if data.get("subtype") else "")
         nodes.append(dict(
             id=node, label=data.get("label", node), shape=style["shape"], color=style["color"],
             size=round(8 + 5 * math.sqrt(degree[node]), 1), x=x, y=y, kind=kind,
@@ -412,22 +380,21 @@ def build_view(store: GraphStore, q: NetworkQuery) -> dict[str, Any]:
             borderWidth=3 if node == q.focus else 1,
         ))
     colours = relation_colours(relations, fams)
-    for (a, b, rel), m in sorted(merged.items()):
-        meta = relations.get(rel, {})
-        category = meta.get("category", "")
-        disputed = any(d.get("disputed") for d in m.claims)
-        label = meta.get("label", rel)
+    for u, v, key, d in sorted(H.edges(keys=True, data=True), key=lambda e: e[2]):
+        meta = relations.get(d["relation"], {})
+        status = d.get("status")
+        colour = colours.get(d["relation"], DEFAULT_COLOUR)
         edges.append(dict(
-            {"from": a, "to": b}, id=f"{a}|{rel}|{b}", relation=rel, category=category,
-            color=colours.get(rel, DEFAULT_COLOUR),
-            arrows="" if meta.get("symmetric") else "to", dashes=disputed, disputed=disputed,
-            claims=[d["claim"] for d in m.claims], width=1 + min(len(m.claims), 4) * 0.5,
-            title=_edge_title(H, a, b, label, m.claims),
+            {"from": u, "to": v}, id=key, relation=d["relation"], category=d["category"],
+            color={"color": colour, "opacity": 0.35 if status == "presumed" else 1.0},
+            arrows="" if meta.get("symmetric") else "to", dashes=d["disputed"], disputed=d["disputed"],
+            status=status, claims=list(d["claims"]), width=1 + min(len(d["claims"]), 4) * 0.5,
+            title=_edge_title(H, u, v, d),
         ))
 
-    all_types = sorted(types_present(store, q.kinds),
+    all_types = sorted(types_present(cat, q.kinds),
                        key=lambda r: (relations.get(r, {}).get("category", ""), relations.get(r, {}).get("label", r)))
-    years = years_covered(store)
+    years = years_covered(cat)
     return {
         "nodes": nodes,
         "edges": edges,
@@ -435,9 +402,10 @@ def build_view(store: GraphStore, q: NetworkQuery) -> dict[str, Any]:
         "meta": {
             "node_count": len(nodes),
             "edge_count": len(edges),
-            "claim_count": H.number_of_edges(),
+            "claim_count": sum(len(e["claims"]) for e in edges),
             "physics": physics,
-            "filters": {"focus": q.focus, "depth": q.depth if q.focus else None, "at": q.at,
+            "filters": {"focus": q.focus, "depth": q.depth if q.focus else None, "at": q.at, "from": q.start,
+                        "to": q.end, "status": list(q.status) if q.dated else None,
                         "types": list(q.types) if q.types is not None else None,
                         "kinds": list(q.kinds) if q.kinds is not None else None},
             "query": q.query_string(),
@@ -484,36 +452,44 @@ def _options(physics: bool, n_nodes: int) -> dict:
 
 Focus = Annotated[str | None, Query(description="Entity id at the centre of an ego network", examples=["imu"])]
 Depth = Annotated[str | None, Query(description="Steps from the focus (0-4, default 1)", examples=["1"])]
-AtDate = Annotated[str | None, Query(description="Show the graph as it stood at YYYY or YYYY-MM", examples=["2015"])]
+AtDate = Annotated[str | None, Query(description="Show the graph as it stood at YYYY, YYYY-MM or YYYY-MM-DD",
+                                     examples=["2015"])]
+FromDate = Annotated[str | None, Query(alias="from", description="Range mode: the ties of any date from ... (YYYY[-MM[-DD]])")]
+ToDate = Annotated[str | None, Query(alias="to", description="... to this date")]
+Status = Annotated[str | None, Query(description="Statuses shown at a date: holds, presumed, ended (default holds,presumed)")]
 Types = Annotated[str | None, Query(description="Relation types to show, comma-separated (default: all)",
                                     examples=["leaderOf,memberOfCoalition"])]
 Kinds = Annotated[str | None, Query(description="Entity kinds to show, comma-separated (default: all)",
                                     examples=["group,person"])]
+Cat = Annotated[Catalog, Depends(get_catalog)]
 
 
-def _network(store, focus, depth, at, types, kinds) -> dict:
-    return build_view(store, NetworkQuery.parse(focus=focus, depth=depth, at=at, types=types, kinds=kinds))
+def _network(cat, focus, depth, at, types, kinds, start=None, end=None, status=None) -> dict:
+    return build_view(cat, NetworkQuery.parse(focus=focus, depth=depth, at=at, types=types, kinds=kinds,
+                                              start=start, end=end, status=status))
 
 
 @router.get("/views/network.json", response_model=view_models.NetworkView, summary="Network view data as JSON",
             responses=ERRORS)
-def network_json(store: Annotated[GraphStore, Depends(get_store)], focus: Focus = None, depth: Depth = None,
-                 at: AtDate = None, types: Types = None, kinds: Kinds = None):
+def network_json(cat: Cat, focus: Focus = None, depth: Depth = None, at: AtDate = None, start: FromDate = None,
+                 end: ToDate = None, status: Status = None, types: Types = None, kinds: Kinds = None):
     """The nodes, edges and options the network page draws, for the same filters."""
     try:
-        return _network(store, focus, depth, at, types, kinds)
+        return _network(cat, focus, depth, at, types, kinds, start, end, status)
     except ApiError as exc:
         return error_response(exc)
 
 
 @router.get("/views/network", response_class=HTMLResponse, responses=ERRORS,
-            summary="Interactive network view (vis-network) with a time slider and filters")
-def network_page(request: Request, store: Annotated[GraphStore, Depends(get_store)], focus: Focus = None,
-                 depth: Depth = None, at: AtDate = None, types: Types = None, kinds: Kinds = None):
-    """The whole graph, or the ego network of ``focus`` to ``depth`` steps, at a date, with only
-    some relation types or entity kinds. The filters stay in the URL, so a view can be shared."""
+            summary="Interactive network view (vis-network) with a time slider (a date or a range) and filters")
+def network_page(request: Request, cat: Cat, focus: Focus = None, depth: Depth = None, at: AtDate = None,
+                 start: FromDate = None, end: ToDate = None, status: Status = None, types: Types = None,
+                 kinds: Kinds = None):
+    """The whole graph, or the ego network of ``focus`` to ``depth`` steps, at a date or over a
+    range, with only some relation types or entity kinds. The filters stay in the URL, so a view
+    can be shared; node positions are computed once for all dates, so moving the slider shows change."""
     try:
-        view = _network(store, focus, depth, at, types, kinds)
+        view = _network(cat, focus, depth, at, types, kinds, start, end, status)
     except ApiError as exc:
         return error_response(exc)
     if wants_json(request):

@@ -1,10 +1,13 @@
 """Turn a checked :class:`~graph.seeds.Dataset` into RDF.
 
-Each claim becomes a ``cakg:Claim`` node (subject, relation, object, validity, qualifiers,
-citations with locators, provenance to the seed file and line). Each claim that still holds
-(no end, or a one-off act) is also materialised as a direct triple ``subject relation object``,
-as Wikidata does with its truthy statements, so that simple SPARQL stays simple. Memberships are
-also written as W3C ORG ``org:Membership`` nodes with an OWL-Time interval.
+Each claim becomes a ``cakg:Claim`` node (subject, relation, object, dates as written and as
+attested, qualifiers, citations with locators, provenance to the seed file and line). The time
+rule (:mod:`graph.timeline`) groups the claims into ties, written as ``cakg:Tie`` nodes with the
+days they hold, are presumed and end (``ontology/time.ttl``), so that every reader, SPARQL users
+included, gets the rule's answers instead of recomputing them. Each tie that has not ended (and
+each one-off act) is also materialised as a direct triple ``subject relation object``, as Wikidata
+does with its truthy statements, so that simple SPARQL stays simple. Memberships are also written
+as W3C ORG ``org:Membership`` nodes with an OWL-Time interval.
 """
 
 from __future__ import annotations
@@ -12,11 +15,12 @@ from __future__ import annotations
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
-from ..vocab import CAKG, CLAIM, DISPUTE, ID, ORG, PREFIXES, PROV, SOURCE, TIME
 from ..dates import PartialDate
-from ..ontology import Schema
+from ..ontology import Schema, relation_times
 from ..seeds import Claim, Dataset, parse_locator
 from ..seeds.disputes import find_disputes
+from ..timeline import Tie, build_ties
+from ..vocab import CAKG, CLAIM, DISPUTE, ID, ORG, PREFIXES, PROV, SOURCE, TIE, TIME
 
 
 def _date_literal(d: PartialDate) -> Literal:
@@ -55,6 +59,16 @@ def compile_dataset(data: Dataset, schema: Schema) -> Graph:
             g.add((s, DCTERMS.publisher, Literal(source.publisher)))
         if source.circa:
             g.add((s, CAKG.circa, Literal(True)))
+        if source.covers:
+            g.add((s, CAKG.covers, Literal(source.covers_text)))
+            g.add((s, CAKG.coversFrom, Literal(source.covers[0].first_day())))
+            g.add((s, CAKG.coversUntil, Literal(source.covers[1].last_day())))
+        if source.cite_as:
+            g.add((s, CAKG.citeAs, Literal(source.cite_as)))
+        if source.part_of:
+            g.add((s, DCTERMS.isPartOf, SOURCE[source.part_of]))
+            g.add((s, CAKG.lineStart, Literal(source.lines[0])))
+            g.add((s, CAKG.lineEnd, Literal(source.lines[1])))
         if source.note:
             g.add((s, SKOS.note, Literal(source.note, lang="en")))
 
@@ -78,8 +92,12 @@ def compile_dataset(data: Dataset, schema: Schema) -> Graph:
 
     disputes = find_disputes(data, schema)
     disputed = {cid for pair in disputes for cid in pair}
+    ties = build_ties((c.dated for c in data.claims.values()), relation_times(schema))
+    tie_of = {cid: t for t in ties for cid in t.claims}
     for claim in data.claims.values():
-        _claim(g, claim, schema, claim.id in disputed)
+        _claim(g, claim, schema, claim.id in disputed, tie_of[claim.id])
+    for tie in ties:
+        _tie(g, tie, schema, data)
     for pair, reason in disputes.items():
         a, b = sorted(pair)
         g.add((CLAIM[a], CAKG.disputes, CLAIM[b]))
@@ -92,7 +110,38 @@ def compile_dataset(data: Dataset, schema: Schema) -> Graph:
     return g
 
 
-def _claim(g: Graph, claim: Claim, schema: Schema, disputed: bool) -> None:
+def _tie(g: Graph, tie: Tie, schema: Schema, data: Dataset) -> None:
+    relation = schema.relations[tie.relation]
+    t = TIE[tie.key]
+    g.add((t, RDF.type, CAKG.Tie))
+    g.add((t, CAKG.id, Literal(tie.key)))
+    g.add((t, CAKG.subject, ID[tie.subject]))
+    g.add((t, CAKG.relation, URIRef(relation.iri)))
+    if tie.object:
+        g.add((t, CAKG.object, ID[tie.object]))
+    for cid in tie.claims:
+        g.add((t, CAKG.attestation, CLAIM[cid]))
+        g.add((CLAIM[cid], CAKG.tie, t))
+    for prop, day in ((CAKG.firstAttested, tie.first), (CAKG.lastAttested, tie.last),
+                      (CAKG.presumedUntil, tie.presumed_until), (CAKG.endedOn, tie.ended_on)):
+        if day is not None:
+            g.add((t, prop, Literal(day)))
+    if tie.end_reason:
+        g.add((t, CAKG.endReason, Literal(tie.end_reason)))
+        g.add((t, CAKG.endedBy, CLAIM[tie.ended_by]))
+    g.add((t, CAKG.holdsAlways, Literal(tie.always)))
+    g.add((t, CAKG.oneOff, Literal(tie.one_off)))
+    g.add((t, CAKG.factual, Literal(tie.factual)))
+    if tie.factual and tie.ended_on is None:  # truthy: the ties that have not ended
+        for cid in tie.claims:
+            claim = data.claims[cid]
+            obj = URIRef(f"{CLAIM[cid]}/quantity") if claim.quantity else ID[claim.object]
+            g.add((ID[claim.subject], URIRef(relation.iri), obj))
+            if relation.symmetric and not claim.quantity:
+                g.add((obj, URIRef(relation.iri), ID[claim.subject]))
+
+
+def _claim(g: Graph, claim: Claim, schema: Schema, disputed: bool, tie: Tie) -> None:
     relation = schema.relations[claim.relation]
     c = CLAIM[claim.id]
     subject = ID[claim.subject]
@@ -126,8 +175,13 @@ def _claim(g: Graph, claim: Claim, schema: Schema, disputed: bool) -> None:
         g.add((c, CAKG.validFrom, Literal(claim.start.first_day())))
     if claim.end:
         g.add((c, CAKG.validUntil, Literal(claim.end.last_day())))
-    if claim.as_of_defaulted:
-        g.add((c, CAKG.asOfDefaulted, Literal(True)))
+    dated = claim.dated
+    if dated.first is not None:
+        g.add((c, CAKG.attestedFrom, Literal(dated.first)))
+        g.add((c, CAKG.attestedUntil, Literal(dated.last)))
+    g.add((c, CAKG.dating, Literal(dated.dating)))
+    for other in claim.joint_with:
+        g.add((c, CAKG.jointWith, ID[other]))
     if claim.circa:
         g.add((c, CAKG.circa, Literal(True)))
     for q in claim.qualifiers:
@@ -158,12 +212,7 @@ def _claim(g: Graph, claim: Claim, schema: Schema, disputed: bool) -> None:
     g.add((c, CAKG.seedFile, Literal(claim.origin.file)))
     g.add((c, CAKG.seedLine, Literal(claim.origin.line)))
 
-    current = relation.instantaneous or claim.end is None
-    g.add((c, CAKG.current, Literal(current)))
-    if current:
-        g.add((subject, URIRef(relation.iri), obj))
-        if relation.symmetric and not claim.quantity:
-            g.add((obj, URIRef(relation.iri), subject))
+    g.add((c, CAKG.current, Literal(tie.factual and tie.ended_on is None)))
 
     if relation.name == "memberOf":
         m = URIRef(f"{c}/membership")

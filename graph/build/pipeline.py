@@ -28,8 +28,8 @@ from ..ontology import load_schema
 from ..seeds import Dataset, Problem, SeedError, load_seeds
 from ..seeds.locators import check_locators
 from ..settings import PROJECT_ROOT, Settings
-from ..vocab import CAKG
 from ..store import build_info, current_store_path
+from ..vocab import CAKG
 from .compile import compile_dataset
 from .shacl import load_shapes, shacl_problems
 

@@ -10,9 +10,9 @@ from pathlib import Path
 from pyshacl import validate as shacl_validate
 from rdflib import RDF, Graph, Namespace
 
+from ..seeds import Origin, Problem
 from ..settings import Settings
 from ..vocab import CAKG, local_id
-from ..seeds import Origin, Problem
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 

@@ -1,4 +1,5 @@
-"""Degree and betweenness centrality of the network over time."""
+"""Degree and betweenness centrality of the network over time (over ties that hold or are
+presumed to at each date, by the one time rule)."""
 
 from __future__ import annotations
 
@@ -6,27 +7,28 @@ from typing import Any, Iterable
 
 import networkx as nx
 
-from .temporal import snapshot
+from .temporal import DEFAULT_STATUSES, snapshot
 
 
-def centrality(G: nx.MultiDiGraph, times: Iterable[Any], acts: bool = False, as_of: str = "period") -> list[dict]:
+def centrality(G: nx.MultiDiGraph, times: Iterable[Any], statuses: tuple[str, ...] = DEFAULT_STATUSES,
+               acts: bool = False) -> list[dict]:
     """Degree and betweenness centrality (normalised, on the undirected simple graph: parallel
-    claims count once) of every node in the :func:`snapshot` at each of ``times``.
+    ties count once) of every node in the :func:`graph.network.snapshot` at each of ``times``
+    (ties with one of ``statuses``; one-off acts only with ``acts``).
 
     Returns rows ``{"at", "node", "label", "kind", "degree", "betweenness", "neighbours"}``,
     sorted by time then by falling degree.
 
-    >>> from graph.testing import fixture_store
-
+    >>> from graph.testing import fixture_catalog
     >>> from graph.network import project
-    >>> G = project(fixture_store(), kinds=["group"])
+    >>> G = project(fixture_catalog(), kinds=["group"])
     >>> top = centrality(G, [2021])[0]
     >>> top["at"], top["node"], round(top["degree"], 3) > 0
     ('2021', 'taliban', True)
     """
     rows: list[dict] = []
     for at in times:
-        S = snapshot(G, at, acts=acts, as_of=as_of)
+        S = snapshot(G, at, statuses=statuses, acts=acts)
         U = nx.Graph()
         U.add_nodes_from(S.nodes)
         U.add_edges_from((u, v) for u, v in S.edges() if u != v)
@@ -37,6 +39,3 @@ def centrality(G: nx.MultiDiGraph, times: Iterable[Any], acts: bool = False, as_
                     "neighbours": U.degree(n)} for n in U]
         rows.extend(sorted(at_rows, key=lambda r: (-r["degree"], -r["betweenness"], r["node"])))
     return rows
-
-
-# ---------------------------------------------------------------------------------------- export

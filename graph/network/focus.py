@@ -2,9 +2,9 @@
 a state, the groups tied to Central Asia (with the claims that tie them), the state an agency
 belongs to.
 
->>> from graph.testing import fixture_store
+>>> from graph.testing import fixture_catalog
 >>> from graph.network import project
->>> G = project(fixture_store())
+>>> G = project(fixture_catalog())
 >>> find(G, "IMU"), find(G, "Shanghai Cooperation Organisation")
 ('imu', None)
 >>> sorted(places_within(G, ["tajikistan"]))
@@ -64,9 +64,9 @@ def groups_tied_to(G: nx.MultiDiGraph, places: Iterable[str]) -> dict[str, list[
     then, until nothing changes, the factions, splinters and offshoots of a tied group and the
     groups a tied group founded. Returns ``{group: [edge records of the claims that tie it]}``.
 
-    >>> from graph.testing import fixture_store
+    >>> from graph.testing import fixture_catalog
     >>> from graph.network import project
-    >>> G = project(fixture_store())
+    >>> G = project(fixture_catalog())
     >>> tied = groups_tied_to(G, ["kyrgyzstan", "tajikistan"])
     >>> sorted(tied)
     ['iju', 'jamaat-ansarullah']
@@ -99,9 +99,9 @@ def groups_tied_to(G: nx.MultiDiGraph, places: Iterable[str]) -> dict[str, list[
 def state_of(G: nx.MultiDiGraph, node: str) -> str | None:
     """The state a node is or belongs to (following ``partOf``), or ``None``.
 
-    >>> from graph.testing import fixture_store
+    >>> from graph.testing import fixture_catalog
     >>> from graph.network import project
-    >>> G = project(fixture_store())
+    >>> G = project(fixture_catalog())
     >>> state_of(G, "rasht-valley"), state_of(G, "tajikistan"), state_of(G, "csto")
     ('tajikistan', 'tajikistan', None)
     """

@@ -1,16 +1,16 @@
 """Matplotlib plots of the temporal network (used by the notebooks).
 
-* :func:`gantt` — one row per relation, a bar over its known interval (open ends faded, acts as
-  diamonds, claims known only "as of" a date as a dot followed by a faded bar, disputed hatched);
+* :func:`gantt` — one row per relation, a bar where its tie holds and a faded one where it is
+  presumed (the time rule), a line where it ended, acts as diamonds, disputed hatched;
 * :func:`draw_snapshots` — the network at several dates with the same node positions;
 * :func:`plot_centrality` — a centrality measure over time for the most central nodes;
 * :func:`heatmap` — a labelled grid of counts.
 
 >>> import matplotlib
 >>> matplotlib.use("Agg")
->>> from graph.testing import fixture_store
+>>> from graph.testing import fixture_catalog
 >>> from graph.network import project, edge_record
->>> G = project(fixture_store())
+>>> G = project(fixture_catalog())
 >>> recs = [edge_record(G, u, v, d) for u, v, d in G.edges("imu", data=True)]
 >>> ax = gantt(recs, row=lambda r: r["relation_label"] + " " + r["target_label"])
 >>> len(ax.get_yticklabels()) == len({r["relation_label"] + " " + r["target_label"] for r in recs})
@@ -27,6 +27,7 @@ import matplotlib.pyplot as plt
 import networkx as nx
 
 from .temporal import snapshot
+
 
 def _day(iso: str) -> float:
     return mdates.date2num(_dt.date.fromisoformat(iso))
@@ -45,12 +46,14 @@ def short_label(G: nx.MultiDiGraph, node: str, width: int = 14) -> str:
 
 def gantt(records: list[dict], row: Callable[[dict], str], ax=None, horizon: str | None = None,
           origin: str | None = None, title: str = "", colours: dict[str, str] | None = None) -> Any:
-    """A Gantt-style chart of claims (:func:`graph.network.edge_record` dicts), one row per
+    """A Gantt-style chart of ties (:func:`graph.network.edge_record` dicts), one row per
     ``row(record)``, coloured by relation family (``colours``: family -> colour, as
-    :func:`graph.network.project` puts them in ``G.graph["families"]``). ``origin``/``horizon``
-    (ISO days) bound the open ends; by default a year before the earliest and after the latest
-    date in ``records``. Returns the axes."""
-    days = [d for r in records for d in (r["begin"], r["finish"]) if d]
+    :func:`graph.network.project` puts them in ``G.graph["families"]``): a solid bar where the tie
+    holds (its attested days), a faded bar where it is presumed, a bar to the line where it ended,
+    a diamond for a one-off act; hatched when disputed. ``origin``/``horizon`` (ISO days) bound
+    open ends; by default a year before the earliest and after the latest day in ``records``.
+    Returns the axes."""
+    days = [d for r in records for d in (r["first"], r["last"], r["ended_on"]) if d]
     lo = origin or (f"{int(min(days)[:4]) - 1}-01-01" if days else "2000-01-01")
     hi = horizon or (f"{int(max(days)[:4]) + 1}-12-31" if days else "2025-12-31")
     rows = sorted({row(r) for r in records}, key=lambda k: min(_sort_key(r) for r in records if row(r) == k))
@@ -61,25 +64,23 @@ def gantt(records: list[dict], row: Callable[[dict], str], ax=None, horizon: str
         y = index[row(r)]
         colour = (colours or {}).get(r["category"], "#333333")
         hatch = "///" if r["disputed"] else None
-        if r["instantaneous"]:
-            if r["begin"]:  # an undated act is drawn hollow at the source's date
-                mid = (_day(r["begin"]) + _day(r["finish"] or r["begin"])) / 2
-                undated = r["begin_kind"] == "as_of_defaulted"
+        if r["one_off"]:
+            if r["first"]:
+                mid = (_day(r["first"]) + _day(r["last"] or r["first"])) / 2
+                undated = "text" not in r["datings"]  # dated by its source's period only
                 ax.plot([mid], [y], marker="D", markersize=8, markeredgecolor=colour if undated else "black",
                         color="white" if undated else colour, markeredgewidth=2 if undated else 1)
             continue
-        a = _day(r["begin"]) if r["begin"] else _day(lo)
-        b = _day(r["finish"]) if r["finish"] else _day(hi)
-        known = r["begin_kind"] == "start" and r["finish"] is not None
-        alpha = 0.85 if known else 0.35
-        ax.barh(y, max(b - a, 20), left=a, height=0.5, color=colour, alpha=alpha, hatch=hatch,
+        if not r["first"]:
+            continue
+        a, b = _day(r["first"]), _day(r["last"])
+        ax.barh(y, max(b - a, 20), left=a, height=0.5, color=colour, alpha=0.85, hatch=hatch,
                 edgecolor="black" if r["disputed"] else colour)
-        if r["begin_kind"] in ("as_of", "as_of_defaulted"):
-            ax.plot([_day(r["begin"])], [y], marker="o", color=colour, markeredgecolor="black")
-        if r["begin_kind"] == "start":
-            ax.plot([a], [y], marker="|", color="black", markersize=12)
-        if r["finish"] and r["end"]:
-            ax.plot([b], [y], marker="|", color="black", markersize=12)
+        if r["ended_on"] is None or r["ended_on"] > r["last"]:  # the presumed span
+            c = _day(r["ended_on"]) if r["ended_on"] else _day(hi)
+            ax.barh(y, max(c - b, 20), left=b, height=0.5, color=colour, alpha=0.3, hatch=hatch, edgecolor=colour)
+        if r["ended_on"]:
+            ax.plot([_day(r["ended_on"])], [y], marker="|", color="black", markersize=12)
     ax.set_yticks(range(len(rows)), rows)
     ax.invert_yaxis()
     ax.set_xlim(_day(lo), _day(hi))
@@ -92,7 +93,7 @@ def gantt(records: list[dict], row: Callable[[dict], str], ax=None, horizon: str
 
 
 def _sort_key(r: dict) -> str:
-    return r["begin"] or r["finish"] or "9999"
+    return r["first"] or r["ended_on"] or "9999"
 
 
 def _year_step(lo: str, hi: str) -> int:
@@ -106,12 +107,12 @@ def gantt_legend(ax) -> None:
     from matplotlib.patches import Patch
 
     handles = [
-        Patch(facecolor="#555555", alpha=0.85, label="known start and end"),
-        Patch(facecolor="#555555", alpha=0.35, label="open or unknown end"),
-        Line2D([], [], marker="o", color="#555555", markeredgecolor="black", linestyle="", label="known as of this date"),
+        Patch(facecolor="#555555", alpha=0.85, label="holds (attested)"),
+        Patch(facecolor="#555555", alpha=0.3, label="presumed (after the last attestation)"),
+        Line2D([], [], marker="|", color="black", markersize=12, linestyle="", label="ended"),
         Line2D([], [], marker="D", color="#555555", markeredgecolor="black", linestyle="", label="one-off act"),
         Line2D([], [], marker="D", color="white", markeredgecolor="#555555", markeredgewidth=2, linestyle="",
-               label="undated act (source's date)"),
+               label="undated act (its source's period)"),
         Patch(facecolor="white", edgecolor="black", hatch="///", label="disputed"),
     ]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")
@@ -144,7 +145,7 @@ def draw_snapshots(G: nx.MultiDiGraph, times: Iterable[Any], cols: int = 3, acts
                                node_color=[G.graph.get("kinds", {}).get(G.nodes[n].get("kind"), "#cccccc") for n in simple])
         nx.draw_networkx_labels(simple, pos, ax=ax, labels={n: short_label(G, n) for n in simple}, font_size=7)
         ax.margins(0.12)
-        ax.set_title(f"{S.graph['at']}: {S.number_of_nodes()} nodes, {S.number_of_edges()} claims")
+        ax.set_title(f"{S.graph['at']}: {S.number_of_nodes()} nodes, {S.number_of_edges()} ties")
     fig.tight_layout()
     return fig
 

@@ -3,11 +3,11 @@
 Every function turns data computed by :mod:`graph.network` into text, so that what a notebook
 says is what the graph holds (and says so when it holds nothing).
 
->>> from graph.testing import fixture_store
+>>> from graph.testing import fixture_catalog
 >>> from graph.network import project, dyad_history
->>> G = project(fixture_store())
+>>> G = project(fixture_catalog())
 >>> edge_sentence(dyad_history(G, "imu", "usman-ghazi")[0])
-'Usman Ghazi leader of Islamic Movement of Uzbekistan (from 2009) [soliev-pantucci-2022:24]'
+'Usman Ghazi leader of Islamic Movement of Uzbekistan (attested 2009–2015, ended 2015 (death); former) [soliev-pantucci-2022:24]'
 """
 
 from __future__ import annotations
@@ -38,37 +38,83 @@ def plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n} {word if n == 1 else (many or word + 's')}"
 
 
-def when_text(rec: dict) -> str:
-    """The time of a claim as the seeds gave it: ``2014``, ``2009 to 2015``, ``until 2021-08``,
-    ``as of 2021``, ``as of 2022-02-27, the source's date`` (no date in the claim), with ``c.``
-    for approximate dates.
+def day_text(day: str | None, last: bool = False) -> str:
+    """A day as the shortest date that says it: a year for a whole year, a month for a whole
+    month (``last``: the day ends a span).
 
-    >>> when_text({"start": "2014", "end": "2014", "as_of": "", "circa": False, "instantaneous": False})
-    '2014'
-    >>> when_text({"start": "", "end": "2021-08", "as_of": "", "circa": True, "instantaneous": False})
-    'until c. 2021-08'
+    >>> day_text("2015-01-01"), day_text("2015-12-31", last=True), day_text("2021-08-31", last=True), day_text("2015-08-03")
+    ('2015', '2015', '2021-08', '2015-08-03')
+    """
+    if not day:
+        return ""
+    y, m, d = day[:4], day[5:7], day[8:10]
+    if (not last and m == "01" and d == "01") or (last and m == "12" and d == "31"):
+        return y
+    import calendar
+
+    if (not last and d == "01") or (last and int(d) == calendar.monthrange(int(y), int(m))[1]):
+        return f"{y}-{m}"
+    return day
+
+
+def span_text(first: str | None, last: str | None) -> str:
+    """``2015``, ``2009–2015``, ``2021-08``, ``2015-02-13–2018`` (an en dash between the ends).
+
+    >>> span_text("2009-01-01", "2015-12-31"), span_text("2021-01-01", "2021-12-31")
+    ('2009–2015', '2021')
+    """
+    a, b = day_text(first), day_text(last, last=True)
+    if a == b:
+        return a
+    return f"{a}–{b}" if a and b else a or b
+
+
+def when_text(rec: dict) -> str:
+    """The time of a tie by the rule (an :func:`graph.network.edge_record`): ``2015`` for an act,
+    ``attested 2009–2015, ended 2015 (death)``, ``attested 2021, presumed since``, with ``c.``
+    for approximate dates and ``(undated in the text)`` when only the source's period dates it.
+
+    >>> when_text({"one_off": True, "first": "2015-01-01", "last": "2015-12-31", "circa": True, "datings": ["text"]})
+    'c. 2015'
+    >>> when_text({"one_off": False, "first": "2009-01-01", "last": "2015-12-31", "ended_on": "2015-12-31",
+    ...            "end_reason": "death", "circa": False, "datings": ["text"]})
+    'attested 2009–2015, ended 2015 (death)'
+    >>> when_text({"one_off": False, "first": "2021-01-01", "last": "2021-12-31", "ended_on": None,
+    ...            "end_reason": None, "circa": False, "datings": ["source-period"]})
+    'attested 2021 (undated in the text), presumed since'
     """
     c = "c. " if rec.get("circa") else ""
-    start, end, as_of = rec.get("start", ""), rec.get("end", ""), rec.get("as_of", "")
-    if start and end:
-        return f"{c}{start}" if start == end else f"{c}{start} to {end}"
-    if start:
-        return f"{c}{start}" if rec.get("instantaneous") else f"from {c}{start}"
-    if end:
-        return f"until {c}{end}"
-    if as_of:
-        return f"as of {as_of}, the source's date" if rec.get("begin_kind") == "as_of_defaulted" else f"as of {c}{as_of}"
-    return "undated"
+    undated = " (undated in the text)" if rec.get("datings") and "text" not in rec["datings"] else ""
+    span = span_text(rec.get("first"), rec.get("last"))
+    if rec.get("one_off"):
+        return f"{c}{span}{undated}" if span else "undated"
+    if not span:
+        ended = rec.get("ended_on")
+        return f"ended by {day_text(ended, last=True)}{_why(rec.get('end_reason'))}" if ended else "undated"
+    text = f"attested {c}{span}{undated}"
+    if rec.get("ended_on"):
+        text += f", ended {day_text(rec['ended_on'], last=True)}{_why(rec.get('end_reason'))}"
+    else:
+        text += ", presumed since"
+    return text
+
+
+#: an end reason of the time rule as the prose gives it
+END_REASONS = {"death": "death", "leaving": "left", "successor": "succeeded", "former": "former by then"}
+
+
+def _why(reason: str | None) -> str:
+    return f" ({END_REASONS[reason]})" if reason in END_REASONS else ""
 
 
 def edge_sentence(rec: dict, sources: bool = True) -> str:
-    """One claim (an :func:`graph.network.edge_record`) as a short sentence with its time,
-    qualifiers, dispute flag and sources.
+    """One tie (an :func:`graph.network.edge_record`) as a short sentence with its time by the
+    rule, qualifiers, dispute flag and sources.
 
-    >>> edge_sentence({"source_label": "A", "relation_label": "rival of", "target_label": "B", "start": "2015",
-    ...                "end": "", "as_of": "", "qualifiers": ["reportedly"], "disputed": True,
-    ...                "sources": ["doc:3"], "instantaneous": False})
-    'A rival of B (from 2015; reportedly; disputed by another claim) [doc:3]'
+    >>> edge_sentence({"source_label": "A", "relation_label": "rival of", "target_label": "B", "one_off": False,
+    ...                "first": "2015-01-01", "last": "2015-12-31", "ended_on": None, "qualifiers": ["reportedly"],
+    ...                "disputed": True, "sources": ["doc:3"], "datings": ["text"]})
+    'A rival of B (attested 2015, presumed since; reportedly; disputed by another claim) [doc:3]'
     """
     notes = [when_text(rec)] + list(rec.get("qualifiers") or [])
     if rec.get("disputed"):
@@ -114,9 +160,9 @@ def labels(G: nx.MultiDiGraph, nodes: Iterable[str]) -> list[str]:
 def missing_sentence(G: nx.MultiDiGraph, what: str, ids: Iterable[str]) -> str:
     """Which of the entities a question is about are not in the graph ("" when all are).
 
-    >>> from graph.testing import fixture_store
+    >>> from graph.testing import fixture_catalog
     >>> from graph.network import project
-    >>> missing_sentence(project(fixture_store()), "this section", ["imu", "no-such-group"])
+    >>> missing_sentence(project(fixture_catalog()), "this section", ["imu", "no-such-group"])
     'The graph has no entity no-such-group, so this section cannot say anything about it.'
     """
     absent = [i for i in ids if i not in G]
@@ -127,6 +173,6 @@ def missing_sentence(G: nx.MultiDiGraph, what: str, ids: Iterable[str]) -> str:
 
 
 def first_year(rec: dict) -> Any:
-    """The year a claim is first known to hold (begin, else finish), or ``None``."""
-    day = rec.get("begin") or rec.get("finish")
+    """The year a tie is first attested, or ``None``."""
+    day = rec.get("first")
     return int(day[:4]) if day else None

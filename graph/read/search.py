@@ -14,14 +14,14 @@ A query is answered from the index, never by scanning every name:
 Ranking: exact name > name starting with the query > every word a prefix > inside the name >
 close spelling; a label beats an alias; ties by shorter label.
 
->>> from graph.testing import fixture_store
->>> search_entities(fixture_store(), "ktj")["items"][0]["id"]
+>>> from graph.testing import fixture_catalog
+>>> search_entities(fixture_catalog(), "ktj")["items"][0]["id"]
 'ktj'
->>> search_entities(fixture_store(), "hayat tahrir al sham")["items"][0]["id"]
+>>> search_entities(fixture_catalog(), "hayat tahrir al sham")["items"][0]["id"]
 'hts'
->>> search_entities(fixture_store(), "Mahdi Arsalan")["items"][0]["id"]
+>>> search_entities(fixture_catalog(), "Mahdi Arsalan")["items"][0]["id"]
 'muhammad-sharifov'
->>> search_entities(fixture_store(), "Tajikstan")["items"][0]["id"]  # a typo
+>>> search_entities(fixture_catalog(), "Tajikstan")["items"][0]["id"]  # a typo
 'tajikistan'
 """
 
@@ -30,13 +30,14 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from rapidfuzz import fuzz, process
 
-from ..store import GraphStore
 from ..text import fold, transliterate
-from .queries import _entity_table, _memo, list_entities
+
+if TYPE_CHECKING:
+    from .catalog import Catalog
 
 #: longest search text accepted (characters) and most words: names are far shorter
 MAX_QUERY_LENGTH = 200
@@ -194,23 +195,7 @@ class SearchIndex:
         return {"total": len(hits), "items": items}
 
 
-def search_index(store: GraphStore) -> SearchIndex:
-    """The search index of a store's entities (built once per store)."""
-    def build():
-        table = _entity_table(store)
-
-        def entries():
-            for e in list_entities(store):
-                for is_label, key in ((True, "labels"), (False, "aliases")):
-                    for n in table[e["id"]][key]:
-                        yield e, n["text"], is_label
-
-        return SearchIndex(entries())
-
-    return _memo(store, "search", build)
-
-
-def search_entities(store: GraphStore, q: str, kind: str | None = None, limit: int = 20, offset: int = 0) -> dict:
-    """Entities whose label or an alias matches ``q``, best first (see the module docstring and
-    :meth:`SearchIndex.search`)."""
-    return search_index(store).search(q, kind=kind, limit=limit, offset=offset)
+def search_entities(cat: "Catalog", q: str, kind: str | None = None, limit: int = 20, offset: int = 0) -> dict:
+    """Entities of a catalog whose label or an alias matches ``q``, best first (see the module
+    docstring and :meth:`SearchIndex.search`)."""
+    return cat.search_index().search(q, kind=kind, limit=limit, offset=offset)

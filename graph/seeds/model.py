@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..dates import PartialDate
+from ..timeline import Dated
 
 # ---------------------------------------------------------------------------- problems
 
@@ -58,6 +59,17 @@ class Source:
     note: str | None
     origin: Origin
     title_at: str | None = None  # locator of the full title where the catalogue gives a short one
+    covers: tuple[PartialDate, PartialDate] | None = None  # the period the source describes
+    part_of: str | None = None   # the document a chapter belongs to
+    lines: tuple[int, int] | None = None  # a chapter's lines in its document's file
+    cite_as: str | None = None   # the short name citations use, where author and year do not make one
+
+    @property
+    def covers_text(self) -> str | None:
+        if self.covers is None:
+            return None
+        a, b = self.covers
+        return str(a) if a == b else f"{a}-{b}"
 
 
 @dataclass
@@ -135,8 +147,7 @@ class Claim:
     quantity: Quantity | None
     start: PartialDate | None
     end: PartialDate | None
-    as_of: PartialDate | None
-    as_of_defaulted: bool
+    as_of: PartialDate | None       # as the text gives it (None when the text gives no date)
     circa: bool
     citations: list[Citation]
     qualifiers: list[str]
@@ -148,6 +159,8 @@ class Claim:
     disputes: list[str]
     origin: Origin
     explicit_id: bool = False
+    dated: Dated | None = None      # the claim as the time rule dates it (set by the reader)
+    joint_with: list[str] = field(default_factory=list)  # for a figure: the others it is shared with
 
     @property
     def documents(self) -> list[str]:

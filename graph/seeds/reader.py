@@ -20,6 +20,7 @@ import yaml
 from ..dates import PartialDate, parse_date
 from ..ontology import Schema
 from ..text import fold
+from ..timeline import Dated, Period, date_claim
 from .model import Citation, Claim, Dataset, Entity, Origin, Problem, Quantity, SeedError, Source
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -29,9 +30,10 @@ ENTITY_KEYS = {"id", "kind", "label", "aliases", "subtype", "note", "mentioned_a
 CLAIM_KEYS = {
     "id", "subject", "relation", "object", "value", "approx", "unit", "scope", "start", "end",
     "date", "as_of", "circa", "source", "footnote", "qualifiers", "claimed_by", "reported_by",
-    "role", "note", "disputes",
+    "role", "note", "disputes", "with",
 }
-SOURCE_KEYS = {"id", "file", "title", "title_at", "author", "publisher", "date", "circa", "note"}
+SOURCE_KEYS = {"id", "file", "title", "title_at", "author", "publisher", "date", "circa", "note", "covers",
+               "part_of", "lines", "cite_as"}
 
 
 # ---------------------------------------------------------------------------- YAML with lines
@@ -168,11 +170,16 @@ class _Reader:
         if sid in self.data.sources:
             self.problem(origin, f"duplicate source id '{sid}' (first at {self.data.sources[sid].origin})")
             return
+        parent = self.data.sources.get(item.get("part_of")) if item.get("part_of") else None
+        if item.get("part_of") and parent is None:
+            self.problem(origin, f"source '{sid}' is part of unknown source {item.get('part_of')!r} "
+                                 "(list the volume before its chapters)")
+            return
         for required in ("file", "title", "date"):
-            if not item.get(required):
+            if not item.get(required) and not (parent and required != "title"):
                 self.problem(origin, f"source '{sid}' needs '{required}'")
-        date = self._date(item, "date", origin)
-        if not item.get("file") or not item.get("title") or date is None:
+        date = self._date(item, "date", origin) if item.get("date") else (parent.date if parent else None)
+        if not (item.get("file") or parent) or not item.get("title") or date is None:
             return
         title_at = item.get("title_at")
         if title_at is not None:
@@ -181,9 +188,59 @@ class _Reader:
             except ValueError as exc:
                 self.problem(origin, f"title_at: {exc}")
                 return
-        self.data.sources[sid] = Source(sid, str(item["file"]), str(item["title"]), item.get("author"),
-                                        item.get("publisher"), date, bool(item.get("circa")), item.get("note"), origin,
-                                        str(title_at) if title_at else None)
+        covers = self._covers(item, origin, sid)
+        lines = None
+        if parent is not None:
+            raw = item.get("lines")
+            if (not isinstance(raw, list) or len(raw) != 2 or not all(isinstance(n, int) and not isinstance(n, bool) for n in raw)
+                    or not 1 <= raw[0] <= raw[1]):
+                self.problem(origin, f"chapter '{sid}' needs lines: [first, last] of {parent.id}'s file")
+                return
+            lines = (raw[0], raw[1])
+        elif item.get("lines") is not None:
+            self.problem(origin, f"source '{sid}' gives lines but is part of nothing (add part_of)")
+            return
+        self.data.sources[sid] = Source(
+            sid, str(item.get("file") or parent.file), str(item["title"]), item.get("author"),
+            item.get("publisher") or (parent.publisher if parent else None), date,
+            bool(item.get("circa", parent.circa if parent else False)), item.get("note"), origin,
+            str(title_at) if title_at else None, covers or (parent.covers if parent else None),
+            parent.id if parent else None, lines, str(item["cite_as"]) if item.get("cite_as") else None)
+
+    def _covers(self, item: dict, origin: Origin, sid: str) -> tuple[PartialDate, PartialDate] | None:
+        raw = item.get("covers")
+        if raw is None:
+            return None
+        parts = raw if isinstance(raw, list) else str(raw).split("-", 1) if re.match(r"^\d{4}-\d{4}$", str(raw)) else [raw]
+        try:
+            dates = [parse_date(p) for p in parts]
+        except ValueError as exc:
+            self.problem(origin, f"source '{sid}': bad covers: {exc} (write a date or 'YYYY-YYYY')")
+            return None
+        if len(dates) not in (1, 2) or dates[-1].last_day() < dates[0].first_day():
+            self.problem(origin, f"source '{sid}': covers {raw!r} must be a date or a range first-last")
+            return None
+        return (dates[0], dates[-1])
+
+    def _chapter_of(self, doc: str, first: int, last: int) -> tuple[str | None, str | None]:
+        """The source a citation of ``doc``'s lines points at: ``doc`` itself when it has no
+        chapters, else the one chapter holding the lines (or a problem)."""
+        source = self.data.sources[doc]
+        if source.lines is not None:  # a chapter cited by its own id: the lines must be in it
+            a, b = source.lines
+            if not (a <= first and last <= b):
+                return None, f"lines {first}-{last} are outside chapter '{doc}' (lines {a}-{b})"
+            return doc, None
+        parts = [s for s in self.data.sources.values() if s.part_of == doc]
+        if not parts:
+            return doc, None
+        holding = [s for s in parts if s.lines[0] <= first and last <= s.lines[1]]
+        if len(holding) == 1:
+            return holding[0].id, None
+        touched = sorted(s.id for s in parts if s.lines[0] <= last and first <= s.lines[1])
+        if touched:
+            return None, f"lines {first}-{last} of '{doc}' cross chapters {', '.join(touched)}: cite each chapter's lines"
+        return None, f"lines {first}-{last} of '{doc}' fall in none of its chapters"
 
     def _entity(self, item: Any, file: str) -> None:
         if not isinstance(item, dict):
@@ -280,7 +337,9 @@ class _Reader:
         if item.get("date") is not None:
             if item.get("start") is not None or item.get("end") is not None:
                 self.problem(origin, "give either 'date' or 'start'/'end', not both", label)
-            start = end = self._date(item, "date", origin, label)
+            start = self._date(item, "date", origin, label)
+            # a one-off act happens on its date; a lasting tie (a ban, a membership) begins on it
+            end = start if relation is None or relation.instantaneous or relation.is_quantity else None
         if start and end and end.last_day() < start.first_day():
             self.problem(origin, f"end {end} is before start {start}", label)
         circa = item.get("circa", False)
@@ -302,6 +361,10 @@ class _Reader:
             if doc not in self.data.sources:
                 self.problem(origin, f"source cites unknown document '{doc}' (add it to seeds/sources.yaml)", label)
                 continue
+            doc, wrong = self._chapter_of(doc, first, last)
+            if wrong:
+                self.problem(origin, wrong, label)
+                continue
             citations.append(Citation(doc, first, last, str(footnote) if footnote is not None else None))
         qualifiers = item.get("qualifiers") or []
         if isinstance(qualifiers, str):
@@ -316,16 +379,20 @@ class _Reader:
         reported_by = self._ref(item.get("reported_by"), "reported_by", origin, label)
         disputes = item.get("disputes") or []
         disputes = [disputes] if isinstance(disputes, str) else list(disputes)
+        joint = item.get("with") or []
+        joint = [joint] if isinstance(joint, str) else list(joint)
+        if joint and not (relation is not None and relation.is_quantity):
+            self.problem(origin, "'with:' names the others a figure is shared with: only for figure relations", label)
+        joint_with = [e for e in (self._ref(j, "with", origin, label) for j in joint) if e]
         if len(self.problems) > problems_before or subject is None or relation is None:
             return
-        as_of_defaulted = False
-        if start is None and end is None and as_of is None and citations:
-            as_of = self.data.sources[citations[0].document].date
-            as_of_defaulted = True
         if given_id is not None and (not isinstance(given_id, str) or not CLAIM_ID_PATTERN.match(given_id)):
             self.problem(origin, f"claim id {given_id!r} must be letters, digits and hyphens")
             return
-        cid = given_id or _derive_claim_id(subject, relation.name, obj, quantity, start, end, as_of, citations)
+        published = self.data.sources[citations[0].document].date
+        undated = start is None and end is None and as_of is None
+        cid = given_id or _derive_claim_id(subject, relation.name, obj, quantity, start, end,
+                                           published if undated else as_of, citations)
         if cid in self.data.claims:
             first = self.data.claims[cid]
             self.problem(origin, f"duplicate claim: same subject, relation, object, time and document as {first.origin}; "
@@ -333,11 +400,24 @@ class _Reader:
             return
         self.data.claims[cid] = Claim(
             id=cid, subject=subject, relation=relation.name, object=obj, quantity=quantity,
-            start=start, end=end, as_of=as_of, as_of_defaulted=as_of_defaulted, circa=bool(circa),
+            start=start, end=end, as_of=as_of, circa=bool(circa),
             citations=citations, qualifiers=list(qualifiers), claimed_by=claimed_by, reported_by=reported_by,
             role=str(item["role"]) if item.get("role") else None, scope=scope,
             note=item.get("note"), disputes=disputes, origin=origin, explicit_id=given_id is not None,
+            joint_with=joint_with,
         )
+        self.data.claims[cid].dated = self._dating(self.data.claims[cid])
+
+    def _dating(self, claim: Claim) -> Dated:
+        """The claim as the time rule dates it: by its text, else by the period its sources
+        describe (all of them), else by the first source's publication date."""
+        cited = [self.data.sources[c.document] for c in claim.citations]
+        periods = [s.covers for s in cited if s.covers]
+        source_period = Period(min(a.first_day() for a, _ in periods), max(b.last_day() for _, b in periods)) if periods else None
+        names = [self.schema.qualifiers[q] for q in claim.qualifiers]
+        return date_claim(claim.id, claim.subject, claim.relation, claim.object, start=claim.start, end=claim.end,
+                          as_of=claim.as_of, source_period=source_period, published=cited[0].date,
+                          factual=all(q.factual for q in names), former=any(q.ends_before_source_period for q in names))
 
     def _quantity(self, item: dict, origin: Origin, cid: str | None) -> Quantity | None:
         raw = item.get("value")
@@ -375,7 +455,7 @@ class _Reader:
                     self.problem(claim.origin, f"disputes refers to unknown claim '{other}'", claim.id)
         used = Counter()
         for claim in self.data.claims.values():
-            for eid in (claim.subject, claim.object, claim.claimed_by, claim.reported_by, *claim.scope):
+            for eid in (claim.subject, claim.object, claim.claimed_by, claim.reported_by, *claim.scope, *claim.joint_with):
                 if eid:
                     used[eid] += 1
         for entity in self.data.entities.values():

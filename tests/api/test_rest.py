@@ -78,26 +78,29 @@ def test_profile_is_complete(c):
     assert {"text": "IDU", "lang": "ru"} in p["aliases"] and {"text": "IMU", "lang": "en"} in p["aliases"]
     groups = {(g["relation"], g["direction"]): g for g in p["relations"]}
     led = groups[("leaderOf", "in")]
-    assert led["title"] == "led by"  # inverse label for incoming claims
+    assert led["title"] == "led by"  # inverse label for incoming ties
     assert groups[("protectedBy", "out")]["title"] == "protected by"
-    leaders = {cl["subject"]["id"] for cl in led["claims"]}
-    assert leaders == {"usman-ghazi", "tahir-yuldash"}
-    ghazi_end = next(cl for cl in led["claims"] if cl["subject"]["id"] == "usman-ghazi" and cl["end"])
-    assert ghazi_end["end"] == "2015" and ghazi_end["end_precision"] == "year"
-    assert ghazi_end["valid_until"] == "2015-12-31" and ghazi_end["qualifiers"] == ["former"]
-    src = ghazi_end["sources"][0]
+    assert {t["subject"]["id"] for t in led["ties"]} == {"usman-ghazi", "tahir-yuldash"}
+    ghazi = next(t for t in led["ties"] if t["subject"]["id"] == "usman-ghazi")
+    assert len(ghazi["claims"]) == 2  # the 'from 2009' claim and the 'former, until 2015' claim are one tie
+    assert ghazi["first_attested"] == "2009-01-01" and ghazi["ended_on"] == "2015-12-31" and ghazi["end_reason"] == "death"
+    former = next(cl for cl in ghazi["claims"] if cl["end"])
+    assert former["end"] == "2015" and former["end_precision"] == "year" and former["qualifiers"] == ["former"]
+    assert former["dating"] == "text" and former["tie"] == ghazi["key"]
+    src = former["sources"][0]
     assert src["document"] == "soliev-pantucci-2022" and src["locator"] == "line 24"
     assert src["title"].startswith("Central Asia") and src["author"] and src["date"] == "2022-02-27"
-    protected = groups[("protectedBy", "out")]["claims"][0]
-    assert protected["as_of"] == "2021" and protected["as_of_only"] is True
+    protected = groups[("protectedBy", "out")]["ties"][0]["claims"][0]
+    assert protected["as_of"] == "2021" and protected["attested_from"] == "2021-01-01" and protected["dating"] == "text"
     assert protected["disputed"] is False and protected["disputed_by"] == []
-    assert p["claim_count"] == sum(len(g["claims"]) for g in p["relations"])
+    assert p["claim_count"] == len({cl["id"] for g in p["relations"] for t in g["ties"] for cl in t["claims"]})
 
 
 def test_profile_shows_figures_and_footnotes(c):
     p = c.get("/entities/iju").json()
-    fig = next(g for g in p["relations"] if g["relation"] == "fighterCount")["claims"][0]
+    fig = next(g for g in p["relations"] if g["relation"] == "fighterCount")["ties"][0]["claims"][0]
     assert fig["object"] is None and fig["quantity"]["value"] == 100 and fig["quantity"]["approximation"] == "about"
+    assert fig["quantity"]["min"] is None and fig["quantity"]["max"] is None  # 'about': neither bound
     assert fig["sources"][0]["footnote"] == "660"
 
 
@@ -139,23 +142,29 @@ def test_groups_lists_only_groups(c):
     assert body["total"] == 13 and all(g["kind"] == "group" for g in body["items"])
 
 
-def test_affiliations_at_a_date_flag_as_of_claims(c):
+def test_affiliations_at_a_date_say_holds_or_presumed(c):
     body = c.get("/groups/taliban/affiliations", params={"at": "2021", "type": "protectedBy"}).json()
     assert sorted(a["other"]["id"] for a in body["items"]) == ["iju", "imu", "jamaat-ansarullah", "kib-afghan-wing"]
-    assert all(a["direction"] == "in" and a["title"] == "protects" and a["as_of_only"] for a in body["items"])
-    # known only as of 2021: not asserted for 2019
+    assert all(a["direction"] == "in" and a["title"] == "protects" and a["status"] == "holds" for a in body["items"])
+    assert body["status"] == ["holds", "presumed"]
+    later = c.get("/groups/taliban/affiliations", params={"at": "2023", "type": "protectedBy"}).json()
+    assert later["total"] == 4 and {a["status"] for a in later["items"]} == {"presumed"}  # carried forward
+    narrowed = c.get("/groups/taliban/affiliations", params={"at": "2023", "type": "protectedBy", "status": "holds"})
+    assert narrowed.json()["total"] == 0
+    # attested only from 2021: not asserted for 2019
     assert c.get("/groups/taliban/affiliations", params={"at": "2019", "type": "protectedBy"}).json()["total"] == 0
 
 
-def test_affiliations_follow_validity_intervals(c):
+def test_affiliations_follow_the_time_rule(c):
     def leaders(**params):
         items = c.get("/groups/imu/affiliations", params={"type": "leaderOf", **params}).json()["items"]
-        return {a["other"]["id"] for a in items}
+        return {a["other"]["id"]: a["status"] for a in items}
 
-    assert leaders(at="2005") == {"tahir-yuldash", "usman-ghazi"}  # Ghazi's 'former' claim has no start
-    assert leaders(at="2021-06") == {"usman-ghazi"}                # start 2009, no end
-    assert "tahir-yuldash" not in leaders(at="2010-01-15")           # ended 2009
-    assert leaders(**{"from": "2008", "to": "2009-03"}) == {"tahir-yuldash", "usman-ghazi"}
+    assert leaders(at="2010") == {"usman-ghazi": "holds"}               # from 2009 (Tahir Yuldash ended 2009)
+    assert leaders(at="2009") == {"tahir-yuldash": "holds", "usman-ghazi": "holds"}
+    assert leaders(at="2021-06") == {}                                   # Ghazi killed 2015: ended
+    assert leaders(at="2021-06", status="ended") == {"usman-ghazi": "ended", "tahir-yuldash": "ended"}
+    assert leaders(**{"from": "2008", "to": "2009-03"}) == {"tahir-yuldash": "holds", "usman-ghazi": "holds"}
     based = c.get("/groups/imu/affiliations", params={"type": "basedIn", "at": "2021-09"}).json()
     assert based["total"] == 0  # ended 2021-08
     assert c.get("/groups/imu/affiliations", params={"type": "basedIn", "at": "2021-08-31"}).json()["total"] == 1
@@ -166,12 +175,14 @@ def test_affiliations_category_filter_and_figures(c):
     assert {a["relation"] for a in body["items"]} == {"protectedBy", "factionOf"}
     assert "group-group" not in body["types"] and "protectedBy" in body["types"]
     with_figures = c.get("/groups/kib-afghan-wing/affiliations", params={"figures": "true"}).json()
-    assert any(a["quantity"] and a["quantity"]["min"] == 25 and a["quantity"]["max"] == 150 for a in with_figures["items"])
+    assert any(cl["quantity"] and cl["quantity"]["min"] == 25 and cl["quantity"]["max"] == 150
+               for a in with_figures["items"] for cl in a["claims"])
 
 
 @pytest.mark.parametrize("params, parameter", [
     ({"at": "2021-13"}, "at"), ({"at": "yesterday"}, "at"), ({"from": "20x"}, "from"), ({"to": "2021-02-30"}, "to"),
     ({"at": "2021", "from": "2020"}, "at"), ({"from": "2022", "to": "2020"}, "from"), ({"type": "befriends"}, "type"),
+    ({"status": "holds"}, "status"), ({"at": "2021", "status": "maybe"}, "status"),
 ])
 def test_affiliations_bad_input_names_the_parameter(c, params, parameter):
     r = c.get("/groups/imu/affiliations", params=params)
@@ -189,18 +200,20 @@ def test_relations_at_date(c):
     body = c.get("/relations", params={"type": "memberOfCoalition", "at": "2021"}).json()
     assert {(i["subject"]["id"], i["object"]["id"]) for i in body["items"]} == {("ktj", "hts"), ("kib", "hts")}
     multi = c.get("/relations", params=[("type", "memberOfCoalition"), ("type", "rivalOf"), ("at", "2021")]).json()
-    # two coalition members and HTS v Hurras ad-Din (as of 2021); ISKP v Taliban has no date of its own,
-    # so it holds as of its document's date (2022-02-27), not in 2021
-    assert multi["total"] == 3
-    later = c.get("/relations", params={"type": "rivalOf", "at": "2022-02"}).json()["items"]
-    assert [(i["subject"]["id"], i["as_of_defaulted"]) for i in later] == [("iskp", True)]
+    # two coalition members, HTS v Hurras ad-Din and ISKP v Taliban: undated, the 2021 assessment
+    # attests it at the period it covers (2021), not at its posting date (2022-02-27)
+    assert multi["total"] == 4
+    rivals = c.get("/relations", params={"type": "rivalOf", "at": "2021"}).json()["items"]
+    iskp = next(i for i in rivals if i["subject"]["id"] == "iskp")
+    assert iskp["status"] == "holds" and iskp["claims"][0]["dating"] == "source-period"
+    assert iskp["claims"][0]["attested_from"] == "2021-01-01"
     paged = c.get("/relations", params={"limit": 3}).json()
     assert len(paged["items"]) == 3 and paged["next"]
     assert c.get("/relations", params={"at": "1999-02-29"}).status_code == 422
 
 
 def test_claim_route(c):
-    cid = c.get("/relations", params={"type": "protectedBy"}).json()["items"][0]["id"]
+    cid = c.get("/relations", params={"type": "protectedBy"}).json()["items"][0]["claims"][0]["id"]
     assert c.get(f"/claims/{cid}").json()["relation"] == "protectedBy"
     assert c.get("/claims/nope").status_code == 404
 
@@ -220,6 +233,7 @@ def test_sources_and_claims_citing_them(c):
 def test_stats(c):
     s = c.get("/stats").json()
     assert s["entities"] == 30 and s["claims"] == 40 and s["entities_by_kind"]["group"] == 13
+    assert 0 < s["ties"] < s["claims"]
 
 
 def test_relation_types_document_the_filter(c):
@@ -230,7 +244,7 @@ def test_relation_types_document_the_filter(c):
 def test_every_route_is_documented(c):
     spec = c.get("/openapi.json").json()
     for path in ("/entities", "/entities/{entity_id}", "/groups", "/groups/{group_id}/affiliations", "/relations",
-                 "/disputes", "/sources", "/sources/{source_id}", "/stats", "/sparql", "/fragments", "/id/{entity_id}"):
+                 "/changes", "/disputes", "/sources", "/sources/{source_id}", "/stats", "/sparql", "/fragments", "/id/{entity_id}"):
         assert path in spec["paths"], path
     profile = spec["components"]["schemas"]["EntityProfile"]
     assert "relations" in profile["properties"]
@@ -266,9 +280,12 @@ def test_disputes_are_listed_and_marked(disputed_client):
     a, b = pairs[0]["a"], pairs[0]["b"]
     assert {a["object"]["id"], b["object"]["id"]} == {"taliban", "al-qaeda"}
     assert a["disputed_by"] == [b["id"]] and b["disputed_by"] == [a["id"]]
+    assert "single-valued" in pairs[0]["reason"] and "attested at the same time" in pairs[0]["reason"]
     profile = disputed_client.get("/entities/iju").json()
-    pledges = next(g for g in profile["relations"] if g["relation"] == "pledgedAllegianceTo")["claims"]
-    assert all(cl["disputed"] and cl["disputed_by"] for cl in pledges) and profile["disputed_count"] == 2
+    ties = next(g for g in profile["relations"] if g["relation"] == "pledgedAllegianceTo")["ties"]
+    pledges = [cl for t in ties for cl in t["claims"]]
+    assert all(t["disputed"] for t in ties) and all(cl["disputed"] and cl["disputed_by"] for cl in pledges)
+    assert profile["disputed_count"] == 2
 
 
 def test_requests_never_change_the_store(c):
@@ -287,7 +304,10 @@ def test_responses_match_their_documented_models(c, disputed_client):
     models.EntityProfile.model_validate(c.get("/entities/imu").json())
     models.EntityProfile.model_validate(c.get("/entities/kib-afghan-wing").json())
     models.AffiliationsResponse.model_validate(c.get("/groups/imu/affiliations", params={"figures": "true"}).json())
-    models.Page[models.Claim].model_validate(c.get("/relations", params={"figures": "true", "limit": 1000}).json())
+    models.Page[models.Tie].model_validate(c.get("/relations", params={"figures": "true", "limit": 1000}).json())
+    models.Page[models.Tie].model_validate(c.get("/relations", params={"at": "2015", "status": "holds,presumed,ended"}).json())
+    models.Changes.model_validate(c.get("/changes", params={"from": "2009", "to": "2021"}).json())
+    models.Claim.model_validate(c.get("/claims/" + c.get("/relations").json()["items"][0]["claims"][0]["id"]).json())
     models.Page[models.SearchHit].model_validate(c.get("/entities", params={"q": "imu"}).json())
     models.SourceDetail.model_validate(c.get("/sources/soliev-pantucci-2022").json())
     for pair in disputed_client.get("/disputes").json():

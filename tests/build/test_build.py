@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from rdflib import Graph
+from rdflib import RDF, Graph, Literal
 
 from graph.build import build, compile_seeds
 from graph.build import pipeline as build_mod
@@ -70,11 +70,18 @@ def test_fixture_graph_conforms():
     assert (ID["imu"], CAKG.protectedBy, ID["taliban"]) in g
     # Symmetric relations are materialised both ways.
     assert (ID["taliban"], CAKG.rivalOf, ID["iskp"]) in g
-    # A claim with no date is held "as of" its document's date, flagged as such.
-    undated = [c for c in g.subjects(CAKG.asOfDefaulted, None)]
-    assert undated and all(g.value(c, CAKG.asOf) is not None for c in undated)
-    # A claim that has ended is not materialised as a direct triple.
+    # A claim with no date is attested at the period its source describes (the 2021 assessment:
+    # 2021), with no as-of date of its own; every claim is dated and belongs to a tie.
+    undated = [c for c in g.subjects(CAKG.dating, Literal("source-period"))]
+    assert undated and all(g.value(c, CAKG.asOf) is None for c in undated)
+    assert {str(g.value(c, CAKG.attestedFrom)) for c in undated if g.value(c, CAKG.attestedFrom)} == {"2021-01-01"}
+    assert all(g.value(c, CAKG.tie) is not None for c in g.subjects(RDF.type, CAKG.Claim))
+    # Ties carry the rule's days; Usman Ghazi's leadership ended with his death in 2015.
+    tie = next(t for t in g.subjects(RDF.type, CAKG.Tie) if str(t).endswith("/usman-ghazi--leaderOf--imu"))
+    assert str(g.value(tie, CAKG.endedOn)) == "2015-12-31" and str(g.value(tie, CAKG.endReason)) == "death"
+    # A tie that has ended is not materialised as a direct triple; one that has not, is.
     assert (ID["tahir-yuldash"], CAKG.leaderOf, ID["imu"]) not in g
+    assert (ID["usman-ghazi"], CAKG.leaderOf, ID["imu"]) not in g
 
 
 def test_shacl_catches_a_claim_without_source():

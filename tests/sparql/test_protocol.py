@@ -287,7 +287,7 @@ def test_store_unchanged_after_guards(server, http):
         http.post("/sparql", data={"query": q})
         http.post("/sparql", data={"update": q})
     n2 = http.get("/sparql", params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"})
-    assert int(bindings(n2)[0]["n"]["value"]) == count == len(server.app.state.store)
+    assert int(bindings(n2)[0]["n"]["value"]) == count == len(server.app.state.live.store)
 
 
 # ---------------------------------------------------------------------------- SERVICE smuggling (SSRF)

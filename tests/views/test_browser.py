@@ -211,6 +211,7 @@ def test_a_script_in_a_label_runs_nowhere(page, evil_server, artifacts):
     assert page.locator("#aliases").text_content().strip() == EVIL_ALIAS
     assert page.locator(".claim-note").text_content() == EVIL_NOTE
     wait_drawn(page, "ego-network")
+    page.locator("#ego-network").scroll_into_view_if_needed()
     # hover the node so that its tooltip is shown: it must be text too
     point = page.evaluate("""() => { const net = window.cakg.views['ego-network'].network;
         net.stopSimulation(); return net.canvasToDOM(net.getPositions(['evil']).evil); }""")

@@ -64,10 +64,10 @@ def test_index_lists_the_seven_groups_with_generated_summaries(client):
     data = client.get("/index.json").json()
     assert [g["acronym"] for g in data["groups"]] == ["IMU", "KTJ", "KIB", "JA", "IJU", "HTS", "ISKP"]
     imu = data["groups"][0]
-    # made from the claims: leaders with dates, base until 2021-08, protector as of 2021
-    assert "Usman Ghazi (from 2009)" in imu["summary"]
-    assert "based in Faryab (until 2021-08)" in imu["summary"]
-    assert "protected by Taliban (as of 2021)" in imu["summary"]
+    # made from the ties, dated by the time rule: leaders, base, protector
+    assert "Usman Ghazi (attested 2009–2015, ended 2015 (death))" in imu["summary"]
+    assert "Based in Faryab (attested 2021-08, ended 2021-08)" in imu["summary"]
+    assert "Protected by Taliban (attested 2021, presumed since)" in imu["summary"]
     assert imu["summary"] in html.replace("&#39;", "'")
     for link in ('href="/views/network"', 'href="/sparql"', 'href="/docs"', 'id="search-box"', 'src="/static/index.js"'):
         assert link in html
@@ -80,9 +80,10 @@ def test_index_summary_follows_the_data(tmp_path):
     (seeds / "claims" / "more.yaml").write_text(
         "claims:\n  - {subject: iskp, relation: basedIn, object: badghis, as_of: 2021, source: 'soliev-pantucci-2022:84'}\n")
     from api.views.pages import summary
+    from graph.read.catalog import Catalog
 
-    assert "based in" not in summary(fixture_store(), "iskp", "ISKP")
-    assert "based in Badghis (as of 2021)" in summary(fixture_store(seeds), "iskp", "ISKP")
+    assert "Based in" not in summary(Catalog(fixture_store()), "iskp")
+    assert "Based in Badghis (attested 2021, presumed since)" in summary(Catalog(fixture_store(seeds)), "iskp")
 
 
 def test_index_server_side_search_without_javascript(client):
@@ -102,12 +103,12 @@ def test_network_json_has_every_entity_and_typed_edges(client, store):
     view = client.get("/views/network.json").json()
     assert view["meta"]["node_count"] == len(view["nodes"]) == entity_count(store)
     edges = {e["id"]: e for e in view["edges"]}
-    assert edges["hts|rivalOf|hurras-ad-din"]["arrows"] == ""          # symmetric: no arrow
-    assert edges["usman-ghazi|leaderOf|imu"]["arrows"] == "to"         # directed
-    # two leaderOf claims (to 2015, from 2009) are one edge whose tooltip lists both, with sources
-    assert len(edges["usman-ghazi|leaderOf|imu"]["claims"]) == 2
-    title = edges["usman-ghazi|leaderOf|imu"]["title"]
-    assert "leader of" in title and "from 2009" in title and "until 2015" in title
+    assert edges["hts--rivalOf--hurras-ad-din"]["arrows"] == ""          # symmetric: no arrow
+    assert edges["usman-ghazi--leaderOf--imu"]["arrows"] == "to"         # directed
+    # two leaderOf claims (until 2015, from 2009) are one tie: one edge listing both, with its dates by the rule
+    assert len(edges["usman-ghazi--leaderOf--imu"]["claims"]) == 2
+    title = edges["usman-ghazi--leaderOf--imu"]["title"]
+    assert "leader of" in title and "attested 2009–2015, ended 2015 (death)" in title and "2 claim(s)" in title
     assert "soliev-pantucci-2022:24" in title
     # colours by kind, sizes by degree
     nodes = {n["id"]: n for n in view["nodes"]}
@@ -118,7 +119,7 @@ def test_network_json_has_every_entity_and_typed_edges(client, store):
     # edge colour by relation type: every type its own colour, the same one its checkbox shows
     by_type = {}
     for e in view["edges"]:
-        by_type.setdefault(e["relation"], set()).add(e["color"])
+        by_type.setdefault(e["relation"], set()).add(e["color"]["color"])
     assert all(len(c) == 1 for c in by_type.values())
     assert len({next(iter(c)) for c in by_type.values()}) == len(by_type)
     swatches = {r["name"]: r["color"] for r in view["meta"]["relation_types"]}
@@ -131,10 +132,15 @@ def test_network_at_a_date(client):
     assert len(set(counts.values())) == 3
     view = client.get("/views/network.json", params={"at": "2010", "types": "leaderOf"}).json()
     assert [(e["from"], e["to"]) for e in view["edges"]] == [("usman-ghazi", "imu")]
-    # IMU was based in Faryab until 2021-08: there in 2021-07, gone in 2021-09
+    # IMU was based in Faryab until 2021-08 (the text gives no start: attested in 2021-08 only)
     def based(at):
-        return any(e["id"] == "imu|basedIn|faryab" for e in client.get("/views/network.json", params={"at": at}).json()["edges"])
-    assert based("2021-07") and not based("2021-09")
+        return any(e["id"] == "imu--basedIn--faryab" for e in client.get("/views/network.json", params={"at": at}).json()["edges"])
+    assert based("2021-08") and based("2021-08-15") and not based("2021-09") and not based("2021-07")
+    # statuses on the edges: the Taliban's protection holds in 2021, is presumed in 2023 (drawn faded)
+    view = client.get("/views/network.json", params={"at": "2023", "types": "protectedBy"}).json()
+    assert {e["status"] for e in view["edges"]} == {"presumed"} and {e["color"]["opacity"] for e in view["edges"]} == {0.35}
+    ranged = client.get("/views/network.json", params={"from": "2008", "to": "2010", "types": "leaderOf"}).json()
+    assert {e["from"] for e in ranged["edges"]} == {"tahir-yuldash", "usman-ghazi"}
 
 
 def test_network_filters_types_kinds_and_focus(client):
@@ -155,7 +161,9 @@ def test_network_filters_types_kinds_and_focus(client):
 @pytest.mark.parametrize("params, parameter, status", [
     ({"at": "2015-13"}, "at", 422), ({"at": "last year"}, "at", 422), ({"depth": "x", "focus": "imu"}, "depth", 422),
     ({"depth": "9", "focus": "imu"}, "depth", 422), ({"types": "friendOf"}, "types", 422),
-    ({"kinds": "planet"}, "kinds", 422), ({"focus": "nobody"}, "focus", 404)])
+    ({"kinds": "planet"}, "kinds", 422), ({"focus": "nobody"}, "focus", 404),
+    ({"from": "2016", "to": "2014"}, "from", 422), ({"at": "2015", "from": "2014"}, "at", 422),
+    ({"at": "2015", "status": "maybe"}, "status", 422), ({"status": "holds"}, "status", 422)])
 def test_network_bad_parameters_are_named(client, params, parameter, status):
     for path in ("/views/network.json", "/views/network"):
         r = client.get(path, params=params, headers=HTML)
@@ -222,8 +230,14 @@ def test_profile_page(client):
     assert '<h1 id="entity-label">Islamic Movement of Uzbekistan</h1>' in html
     assert '<span class="alias">IMU</span>' in html and "<small>[ru]</small>" in html
     assert 'data-relation="leaderOf" data-direction="in"' in html and "<h3>led by" in html
-    assert '<span class="when">from 2009</span>' in html and '<span class="when">until 2021-08</span>' in html
-    assert "soliev-pantucci-2022, line 24" in html and "Central Asia (annual threat assessment for 2021)" in html
+    assert '<span class="when">attested 2009–2015, ended 2015 (death)</span>' in html
+    assert '<span class="when">attested 2021-08, ended 2021-08</span>' in html
+    assert 'class="cite" href="#source-soliev-pantucci-2022" data-source="soliev-pantucci-2022">Soliev &amp; Pantucci 2022, l. 24</a>' in html
+    assert '<li id="source-soliev-pantucci-2022"><strong>Soliev &amp; Pantucci 2022</strong>' in html
+    assert html.count("Central Asia (annual threat assessment for 2021)") == 1  # the full reference once
+    assert 'href="/sources/soliev-pantucci-2022/passage?lines=24"' in html
+    assert 'class="timeline-chart"' in html and 'href="#tie-usman-ghazi--leaderOf--imu"' in html
+    assert '<nav class="toc"' in html and 'href="#family-group-group"' in html
     assert 'href="/views/entities/imu.json"' in html
     assert '<script type="application/json" id="ego-network-data">' in html
     assert client.get("/views/entities/imu", headers=HTML).text == html
@@ -242,7 +256,8 @@ def test_profile_json_twin(client):
 def test_profile_marks_disputes(evil_client):
     html = evil_client.get("/entities/ilimbek-mamatov", headers=HTML).text
     assert html.count('class="claim is-disputed"') == 2
-    assert 'title="Another claim contradicts this one">disputed by' in html
+    assert html.count('class="dispute-link"') == 2 and '<section class="disputes" id="disputes">' in html
+    assert html.count('<div class="side" data-claim=') == 2  # side by side
     edges = evil_client.get("/views/network.json", params={"focus": "ilimbek-mamatov"}).json()["edges"]
     dashed = {e["to"] for e in edges if e["dashes"]}
     assert dashed == {"kyrgyzstan", "tajikistan"}

@@ -1,0 +1,265 @@
+"""The entity profile page's data, in the manner of the best entity pages (OpenSanctions, Wikidata):
+
+* a summary paragraph generated from the ties, every sentence linking to the claims it rests on;
+* a table of contents by relation family, then the ties of each family with their days by the time
+  rule, their claims with every field a claim carries (who reported or claims it, where it
+  applies, qualifiers, role, notes, how it is dated), one short citation form per citation linking
+  to the cited lines, disputes shown side by side with both sources;
+* a timeline: one row per tie, bars where it holds, faded where it is presumed, markers for one-off
+  acts, disputed rows marked, citations in each bar's tooltip;
+* the full reference of every source once, in a source list the citations link to.
+
+Plain dicts, so the page has a JSON twin (``/views/entities/{id}.json``).
+
+>>> from graph.testing import fixture_catalog
+>>> p = profile_data(fixture_catalog(), "imu")
+>>> p["summary"][0]["text"].startswith("Islamic Movement of Uzbekistan")
+True
+>>> all(s["claims"] for s in p["summary"][1:])
+True
+>>> [f["name"] for f in p["toc"]][:2]
+['group-group', 'person-group']
+"""
+
+from __future__ import annotations
+
+from graph.network.prose import join, span_text, when_text
+from graph.read import queries
+from graph.read.catalog import Catalog
+
+from .citations import cite, source_list
+
+#: what the summary says first, by relation and direction: (relation, direction, words)
+SUMMARY_PARTS = (
+    ("leaderOf", "in", "led by"),
+    ("founderOf", "in", "founded by"),
+    ("factionOf", "out", "a faction of"),
+    ("memberOfCoalition", "out", "part of"),
+    ("memberOfCoalition", "in", "a coalition including"),
+    ("affiliateOf", "out", "an affiliate of"),
+    ("pledgedAllegianceTo", "out", "pledged to"),
+    ("evolvedFrom", "out", "grew out of"),
+    ("splitFrom", "out", "split from"),
+    ("basedIn", "out", "based in"),
+    ("activeIn", "out", "active in"),
+    ("protectedBy", "out", "protected by"),
+    ("rivalOf", "out", "rival of"),
+    ("rivalOf", "in", "rival of"),
+    ("alliedWith", "out", "allied with"),
+    ("alliedWith", "in", "allied with"),
+    ("leaderOf", "out", "leader of"),
+    ("memberOf", "out", "member of"),
+    ("memberOf", "in", "with members"),
+    ("partOf", "out", "part of"),
+    ("nationalOf", "out", "a national of"),
+    ("killedBy", "out", "killed by"),
+    ("arrestedBy", "out", "arrested by"),
+    ("bannedIn", "out", "banned in"),
+    ("designatedBy", "out", "designated by"),
+)
+MAX_SENTENCES = 6
+MAX_NAMES = 3
+
+
+def _claim_view(cat: Catalog, claim: dict, sources: dict) -> dict:
+    claim["cites"] = [cite(_citation(s), sources) for s in claim["sources"]]
+    fields = []
+    for label, key in (("reported by", "reported_by"), ("claimed by", "claimed_by")):
+        if claim.get(key):
+            e = cat.entity(claim[key])
+            fields.append({"label": label, "entities": [{"id": claim[key], "label": e.label if e else claim[key]}]})
+    for label, key in (("applies to", "scope"), ("jointly with", "joint_with")):
+        if claim.get(key):
+            fields.append({"label": label, "entities": [{"id": x, "label": (cat.entity(x).label if cat.entity(x) else x)}
+                                                        for x in claim[key]]})
+    if claim.get("qualifiers"):
+        fields.append({"label": "qualifiers", "text": ", ".join(claim["qualifiers"])})
+    if claim.get("role"):
+        fields.append({"label": "role", "text": claim["role"]})
+    fields.append({"label": "dated", "text": _dating_text(claim)})
+    if claim.get("seed_file"):
+        fields.append({"label": "seed", "text": f"{claim['seed_file']}:{claim['seed_line']}"})
+    claim["fields"] = fields
+    return claim
+
+
+def _citation(s: dict):
+    from graph.read.catalog import Citation
+
+    return Citation(**s)
+
+
+def _dating_text(c: dict) -> str:
+    written = []
+    if c.get("start") and c.get("end") and c["start"] == c["end"]:
+        written.append(f"on {c['start']}")
+    else:
+        if c.get("start"):
+            written.append(f"from {c['start']}")
+        if c.get("end"):
+            written.append(f"until {c['end']}")
+    if c.get("as_of"):
+        written.append(f"as of {c['as_of']}")
+    circa = "c. " if c.get("circa") else ""
+    attested = span_text(c.get("attested_from"), c.get("attested_until"))
+    how = {"text": "by the text", "source-period": "by the period its source describes",
+           "publication": "by its source's date"}.get(c.get("dating", ""), c.get("dating", ""))
+    head = f"{circa}{' '.join(written)}; " if written else ""
+    return f"{head}attested {attested} ({how})" if attested else f"{head}no attested date ({how})"
+
+
+def _figure_text(q: dict | None) -> str:
+    if not q:
+        return ""
+    approx = (q.get("approximation") or "").replace("_", " ")
+    if q.get("min") is not None and q.get("max") is not None and q["min"] != q["max"]:
+        number = f"{q['min']:g}–{q['max']:g}"
+    else:
+        number = f"{q['value']:g}"
+    lead = "" if approx in ("exact", "range", "") else f"{approx} "
+    return f"{lead}{number}" + (f" {q['unit']}" if q.get("unit") else "")
+
+
+def _summary(profile: dict) -> list[dict]:
+    """Sentences about the entity, each with the claims it rests on (ties that hold or are presumed
+    at the latest date any tie of the entity is attested, else its latest ties)."""
+    by_key: dict[tuple[str, str], list[dict]] = {}
+    for group in profile["relations"]:
+        by_key.setdefault((group["relation"], group["direction"]), []).extend(group["ties"])
+    name = profile["label"]
+    aliases = sorted((a["text"] for a in profile["aliases"]
+                      if a["lang"] in ("", "en") and a["text"].isupper() and len(a["text"]) <= 6), key=len)
+    lead = f"{name}{' (' + aliases[0] + ')' if aliases else ''} is a {profile['kind_label']}"
+    if profile.get("subtype"):
+        lead += f" ({profile['subtype']})"
+    sentences = [{"text": lead + ".", "claims": []}]
+    for relation, direction, words in SUMMARY_PARTS:
+        ties = [t for t in by_key.get((relation, direction), []) if t["factual"]]
+        if not ties or len(sentences) > MAX_SENTENCES:
+            continue
+        ties.sort(key=lambda t: (t["ended_on"] is not None, t["last_attested"] or ""), reverse=False)
+        parts, claims = [], []
+        for t in ties[:MAX_NAMES]:
+            other = t["object"] if direction == "out" else t["subject"]
+            if other is None:
+                continue
+            parts.append(f"{other['label']} ({_tie_when(t)})")
+            claims.extend(c["id"] for c in t["claims"])
+        if not parts:
+            continue
+        more = f" and {len(ties) - MAX_NAMES} more" if len(ties) > MAX_NAMES else ""
+        sentences.append({"text": f"{words[0].upper()}{words[1:]} {join(parts)}{more}.", "claims": claims})
+    return sentences
+
+
+def _tie_when(t: dict) -> str:
+    rec = {"one_off": t["one_off"], "first": t["first_attested"], "last": t["last_attested"],
+           "ended_on": t["ended_on"], "end_reason": t["end_reason"], "circa": any(c["circa"] for c in t["claims"]),
+           "datings": sorted({c["dating"] for c in t["claims"]})}
+    return when_text(rec)
+
+
+def _timeline(profile: dict, families: dict) -> dict:
+    """Rows of the profile's timeline: per tie, its runs (holds/presumed/ended), acts as markers."""
+    rows, years = [], []
+    for group in profile["relations"]:
+        for t in group["ties"]:
+            if not t["factual"] or (t["first_attested"] is None and t["ended_on"] is None):
+                continue
+            other = t["object"] if group["direction"] == "out" else t["subject"]
+            label = f"{group['title']} {other['label'] if other else _figure_text(t['claims'][0].get('quantity'))}"
+            runs = []
+            if t["always"]:
+                runs.append({"status": "holds", "from": None, "to": None})
+            elif t["one_off"]:
+                runs.append({"status": "act", "from": t["first_attested"], "to": t["last_attested"]})
+            else:
+                if t["first_attested"]:
+                    runs.append({"status": "holds", "from": t["first_attested"], "to": t["last_attested"]})
+                if t["first_attested"] and (t["ended_on"] is None or t["ended_on"] > t["last_attested"]):
+                    runs.append({"status": "presumed", "from": t["last_attested"], "to": t["ended_on"]})
+            for r in runs:
+                for d in (r["from"], r["to"]):
+                    if d:
+                        years.append(int(d[:4]))
+            if t["ended_on"]:
+                years.append(int(t["ended_on"][:4]))
+            cites = sorted({c2["short"] for c in t["claims"] for c2 in c["cites"]})
+            rows.append({"tie": t["key"], "label": label, "family": group["category"],
+                         "color": families.get(group["category"], {}).get("color", "#555555"),
+                         "runs": runs, "ended_on": t["ended_on"], "end_reason": t["end_reason"],
+                         "disputed": t["disputed"], "claims": [c["id"] for c in t["claims"]],
+                         "when": _tie_when(t), "tooltip": f"{label}: {_tie_when(t)}" + (" · disputed" if t["disputed"] else "")
+                         + ("\n" + "; ".join(cites) if cites else "")})
+    rows.sort(key=lambda r: (min((x["from"] or "0000") for x in r["runs"]) if r["runs"] else "9999", r["label"]))
+    first = min(years) if years else None
+    last = max(years) if years else None
+    if last is not None:
+        last = max(last, first + 1)
+    return {"first_year": first, "last_year": last, "rows": rows}
+
+
+def profile_data(cat: Catalog, entity_id: str) -> dict | None:
+    """Everything the profile page shows (see the module docstring), or ``None``."""
+    profile = queries.entity_profile(cat, entity_id)
+    if profile is None:
+        return None
+    sources = cat.sources()
+    families = cat.families()
+    profile["kind_label"] = cat.kinds().get(profile["kind"], {}).get("label", profile["kind"])
+    documents: list[str] = []
+    claims_by_id: dict[str, dict] = {}
+    for group in profile["relations"]:
+        for t in group["ties"]:
+            t["other"] = t["object"] if group["direction"] == "out" else t["subject"]
+            t["when"] = _tie_when(t)
+            t["figure"] = _figure_text(t["claims"][0].get("quantity")) if t["claims"] and t["object"] is None else ""
+            for c in t["claims"]:
+                _claim_view(cat, c, sources)
+                c["figure"] = _figure_text(c.get("quantity"))
+                claims_by_id[c["id"]] = c
+                documents.extend(s["document"] for s in c["sources"])
+    mentioned = []
+    for cid in profile["mentioned_in_claims"]:
+        c = cat.claim(cid)
+        if c is not None:
+            view = _claim_view(cat, queries.claim_json(cat, c), sources)
+            view["figure"] = _figure_text(view.get("quantity"))
+            mentioned.append(view)
+            documents.extend(s["document"] for s in view["sources"])
+    disputes = []
+    seen = set()
+    for c in claims_by_id.values():
+        for other_id in c["disputed_by"]:
+            key = tuple(sorted((c["id"], other_id)))
+            if key in seen:
+                continue
+            seen.add(key)
+            other = claims_by_id.get(other_id)
+            if other is None:
+                record = cat.claim(other_id)
+                if record is None:
+                    continue
+                other = _claim_view(cat, queries.claim_json(cat, record), sources)
+                other["figure"] = _figure_text(other.get("quantity"))
+                documents.extend(s["document"] for s in other["sources"])
+            a, b = (c, other) if c["id"] == key[0] else (other, c)
+            disputes.append({"a": a, "b": b})
+    toc, fams = [], {}
+    for group in profile["relations"]:
+        fam = fams.setdefault(group["category"], {
+            "name": group["category"], "label": families.get(group["category"], {}).get("label", group["category"]),
+            "color": families.get(group["category"], {}).get("color", "#555555"),
+            "anchor": f"family-{group['category']}", "groups": [], "count": 0})
+        fam["groups"].append(group)
+        fam["count"] += len(group["ties"])
+    order = list(families)
+    ordered = sorted(fams.values(), key=lambda f: order.index(f["name"]) if f["name"] in order else 99)
+    toc = [{"name": f["name"], "label": f["label"], "anchor": f["anchor"], "count": f["count"]} for f in ordered]
+    profile.update(
+        summary=_summary(profile), toc=toc, families=ordered, timeline=_timeline(profile, families),
+        disputes=disputes, mentioned=mentioned, sources=source_list(documents, sources),
+        links={"json": f"/views/entities/{entity_id}.json", "api": f"/entities/{entity_id}",
+               "network": f"/views/network?focus={entity_id}&depth=1"})
+    return profile
+
