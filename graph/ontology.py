@@ -51,6 +51,7 @@ class Relation:
     ended_by_death: bool = False
     ends_ties_to: bool = False      # an act of leaving: ends the subject's ended_by_leaving ties to the object
     ended_by_leaving: bool = False
+    cues: tuple[str, ...] = ()      # words one of which the cited lines must carry (ontology/cues.ttl)
 
     @property
     def is_quantity(self) -> bool:
@@ -190,6 +191,7 @@ def load_schema(directory: Path | None = None) -> Schema:
             ended_by_death=_flag(g, prop, CAKG.endedByDeath),
             ends_ties_to=_flag(g, prop, CAKG.endsTiesTo),
             ended_by_leaving=_flag(g, prop, CAKG.endedByLeaving),
+            cues=tuple(sorted(str(c) for c in g.objects(prop, CAKG.cue))),
         )
     qualifiers = {
         _text(g, q, CAKG.name): Qualifier(

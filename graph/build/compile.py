@@ -72,6 +72,15 @@ def compile_dataset(data: Dataset, schema: Schema) -> Graph:
         if source.note:
             g.add((s, SKOS.note, Literal(source.note, lang="en")))
 
+    for entity_set in data.sets.values():
+        s = ID[entity_set.id]
+        g.add((s, RDF.type, SKOS.Collection))
+        g.add((s, RDF.type, CAKG.EntitySet))
+        g.add((s, CAKG.id, Literal(entity_set.id)))
+        g.add((s, RDFS.label, Literal(entity_set.label, lang="en")))
+        for member in entity_set.members:
+            g.add((s, SKOS.member, ID[member]))
+
     for entity in data.entities.values():
         e = ID[entity.id]
         kind = schema.kinds[entity.kind]
@@ -182,6 +191,10 @@ def _claim(g: Graph, claim: Claim, schema: Schema, disputed: bool, tie: Tie) -> 
     g.add((c, CAKG.dating, Literal(dated.dating)))
     for other in claim.joint_with:
         g.add((c, CAKG.jointWith, ID[other]))
+    for entity_set in claim.from_set.values():
+        g.add((c, CAKG.statedFor, ID[entity_set]))
+    if claim.cue_exempt:
+        g.add((c, CAKG.cueExempt, Literal(claim.cue_exempt, lang="en")))
     if claim.circa:
         g.add((c, CAKG.circa, Literal(True)))
     for q in claim.qualifiers:

@@ -82,7 +82,7 @@ def compile_seeds(seeds: Path | None = None, ontology: Path | None = None, sourc
     if locators:
         if sources.is_dir():
             with _step(progress, f"checking {len(data.claims)} locators against {sources}"):
-                problems = check_locators(data, sources)
+                problems = check_locators(data, sources, schema)
             if problems:
                 raise SeedError(problems)
         else:

@@ -1,9 +1,17 @@
-"""Check that each claim's cited lines really name what the claim is about.
+"""Check that each claim's cited lines really say what the claim says.
 
-A citation passes when the cited lines of the source text mention the claim's subject and its
-object by label or alias (after :func:`graph.text.fold`), or, for a figure, the subject and the
-number as printed. Short names (four letters or fewer, e.g. ``JA``, ``IS``) must match a whole
-word; longer ones are compared with spaces and hyphens ignored, so line-broken words still match.
+A citation passes when the cited lines of the source text
+
+* mention the claim's subject and its object (and the partners of a joint figure) by label,
+  alias, surname or ``mentioned_as`` phrase (after :func:`graph.text.fold`), or, for a figure, the
+  subject and the number as printed. Short names (four letters or fewer, e.g. ``JA``, ``IS``) must
+  match a whole word; longer ones are compared with spaces and hyphens ignored, so line-broken
+  words still match;
+* and carry a cue of the relation: one of the relation's cue words (``cakg:cue`` in
+  ``ontology/cues.ttl``; a cue matches at the start of a word, so ``protect`` matches
+  "protection"), unless the claim says why not (``cue_exempt:``). A line that names both ends but
+  says nothing of the relation (an invented "IJU rival of the Taliban" citing a line naming both)
+  fails.
 """
 
 from __future__ import annotations
@@ -12,6 +20,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from ..ontology import Schema
 from ..text import compact, dehyphenate, fold
 from .model import Claim, Dataset, Problem
 
@@ -47,6 +56,11 @@ class Passage:
             return f" {folded} " in self.spaced
         return compact(name) in self.compact
 
+    def has_cue(self, cue: str) -> bool:
+        """Whether a cue word or phrase starts a word of the passage."""
+        folded = fold(cue)
+        return bool(folded) and f" {folded}" in self.spaced
+
     def mentions_number(self, value: float) -> bool:
         if value != int(value):
             text = f"{value:g}"
@@ -71,8 +85,9 @@ def passage(sources_dir: Path, file: str, first: int, last: int) -> Passage | No
     return Passage(list(lines[first - 1:last]))
 
 
-def check_claim(data: Dataset, claim: Claim, sources_dir: Path) -> list[Problem]:
+def check_claim(data: Dataset, claim: Claim, sources_dir: Path, schema: Schema | None = None) -> list[Problem]:
     problems = []
+    cues = schema.relations[claim.relation].cues if schema is not None else ()
     for cit in claim.citations:
         source = data.sources[cit.document]
         path = Path(sources_dir) / source.file
@@ -83,9 +98,10 @@ def check_claim(data: Dataset, claim: Claim, sources_dir: Path) -> list[Problem]
         if text is None:
             problems.append(Problem(claim.origin, f"{cit.document}:{cit.first}-{cit.last} is past the end of {source.file}", claim.id))
             continue
-        wanted = [("subject", data.entities[claim.subject])]
+        wanted = [("subject", data.sets[claim.from_set["subject"]] if "subject" in claim.from_set else data.entities[claim.subject])]
         if claim.object:
-            wanted.append(("object", data.entities[claim.object]))
+            wanted.append(("object", data.sets[claim.from_set["object"]] if "object" in claim.from_set else data.entities[claim.object]))
+        wanted += [("partner", data.entities[e]) for e in claim.joint_with]
         for side, entity in wanted:
             if not any(text.mentions(n) for n in entity.textual_names):
                 problems.append(Problem(claim.origin, f"{cit.document} {cit.locator} does not mention the {side} "
@@ -95,12 +111,17 @@ def check_claim(data: Dataset, claim: Claim, sources_dir: Path) -> list[Problem]
             for number in dict.fromkeys(n for n in (q.value, q.minimum, q.maximum) if n is not None):
                 if not text.mentions_number(number):
                     problems.append(Problem(claim.origin, f"{cit.document} {cit.locator} does not contain the figure {number:g}", claim.id))
+        if cues and not claim.cue_exempt and not any(text.has_cue(c) for c in cues):
+            problems.append(Problem(claim.origin, f"{cit.document} {cit.locator} carries no cue of '{claim.relation}' "
+                                                  f"(one of: {', '.join(cues)}); cite the lines that say it, or give "
+                                                  "cue_exempt: with the reason", claim.id))
     return problems
 
 
-def check_locators(data: Dataset, sources_dir: Path) -> list[Problem]:
-    """Every locator problem of every claim (empty when all cited passages check out)."""
+def check_locators(data: Dataset, sources_dir: Path, schema: Schema | None = None) -> list[Problem]:
+    """Every locator problem of every claim (empty when all cited passages check out); with the
+    ``schema``, the cue check too."""
     problems: list[Problem] = []
     for claim in data.claims.values():
-        problems.extend(check_claim(data, claim, sources_dir))
+        problems.extend(check_claim(data, claim, sources_dir, schema))
     return problems

@@ -160,6 +160,8 @@ class Claim:
     origin: Origin
     explicit_id: bool = False
     dated: Dated | None = None      # the claim as the time rule dates it (set by the reader)
+    cue_exempt: str | None = None   # why the cited lines need not carry a cue word of the relation
+    from_set: dict[str, str] = field(default_factory=dict)  # side (subject/object) -> the set it stands for
     joint_with: list[str] = field(default_factory=list)  # for a figure: the others it is shared with
 
     @property
@@ -168,10 +170,27 @@ class Claim:
 
 
 @dataclass
+class EntitySet:
+    """A named set of entities a text speaks of as one ("the Central Asian states"): a claim with
+    the set as subject or object stands for one claim per member, cited once."""
+
+    id: str
+    label: str
+    members: list[str]
+    mentioned_as: list[str]
+    origin: Origin
+
+    @property
+    def textual_names(self) -> list[str]:
+        return [self.label, *self.mentioned_as]
+
+
+@dataclass
 class Dataset:
     sources: dict[str, Source] = field(default_factory=dict)
     entities: dict[str, Entity] = field(default_factory=dict)
     claims: dict[str, Claim] = field(default_factory=dict)
+    sets: dict[str, EntitySet] = field(default_factory=dict)
 
     def claims_of(self, entity_id: str) -> list[Claim]:
         return [c for c in self.claims.values() if entity_id in (c.subject, c.object)]

@@ -21,7 +21,7 @@ from ..dates import PartialDate, parse_date
 from ..ontology import Schema
 from ..text import fold
 from ..timeline import Dated, Period, date_claim
-from .model import Citation, Claim, Dataset, Entity, Origin, Problem, Quantity, SeedError, Source
+from .model import Citation, Claim, Dataset, Entity, EntitySet, Origin, Problem, Quantity, SeedError, Source
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 CLAIM_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")  # derived ids carry camelCase relation names
@@ -30,8 +30,9 @@ ENTITY_KEYS = {"id", "kind", "label", "aliases", "subtype", "note", "mentioned_a
 CLAIM_KEYS = {
     "id", "subject", "relation", "object", "value", "approx", "unit", "scope", "start", "end",
     "date", "as_of", "circa", "source", "footnote", "qualifiers", "claimed_by", "reported_by",
-    "role", "note", "disputes", "with",
+    "role", "note", "disputes", "with", "cue_exempt",
 }
+SET_KEYS = {"id", "label", "members", "mentioned_as", "note"}
 SOURCE_KEYS = {"id", "file", "title", "title_at", "author", "publisher", "date", "circa", "note", "covers",
                "part_of", "lines", "cite_as"}
 
@@ -108,6 +109,7 @@ class _Reader:
         self.problems: list[Problem] = []
         self.data = Dataset()
         self._raw_claims: list[tuple[dict, Origin]] = []
+        self._raw_sets: list[tuple[Any, str]] = []
 
     # -- helpers
     def problem(self, origin: Origin, message: str, claim_id: str | None = None) -> None:
@@ -145,18 +147,24 @@ class _Reader:
             data = _read_yaml(path, rel(path), self.problems)
             if data is None:
                 continue
-            for key in sorted(set(data) - {"entities", "claims", "__line__"}):
-                self.problem(Origin(rel(path), data.get("__line__", 1)), f"unknown top-level key '{key}' (expected 'entities' or 'claims')")
+            for key in sorted(set(data) - {"entities", "claims", "sets", "__line__"}):
+                self.problem(Origin(rel(path), data.get("__line__", 1)),
+                             f"unknown top-level key '{key}' (expected 'entities', 'sets' or 'claims')")
             for item in data.get("entities") or []:
                 self._entity(item, rel(path))
+            for item in data.get("sets") or []:
+                self._raw_sets.append((item, rel(path)))
             for item in data.get("claims") or []:
                 if not isinstance(item, dict):
                     self.problem(Origin(rel(path), 1), f"claim {item!r} is not a mapping")
                     continue
                 self._raw_claims.append((item, Origin(rel(path), item["__line__"])))
         self._check_names()
+        for item, file in self._raw_sets:
+            self._set(item, file)
         for item, origin in self._raw_claims:
-            self._claim(item, origin)
+            for expanded, sides in self._expand(item, origin):
+                self._claim(expanded, origin, sides)
         self._check_claims()
         return self.data
 
@@ -289,6 +297,54 @@ class _Reader:
                 else:
                     seen[name] = entity
 
+    def _set(self, item: Any, file: str) -> None:
+        if not isinstance(item, dict):
+            self.problem(Origin(file, 1), f"set {item!r} is not a mapping")
+            return
+        origin = Origin(file, item["__line__"])
+        self._unknown_keys(item, SET_KEYS, origin, "set")
+        sid, label, members = item.get("id"), item.get("label"), item.get("members")
+        if not isinstance(sid, str) or not ID_PATTERN.match(sid):
+            self.problem(origin, f"set id {sid!r} must be a lowercase slug")
+            return
+        if sid in self.data.entities or sid in self.data.sets:
+            first = self.data.entities.get(sid) or self.data.sets.get(sid)
+            self.problem(origin, f"set id '{sid}' is already used (at {first.origin})")
+            return
+        if not isinstance(label, str) or not label.strip():
+            self.problem(origin, f"set '{sid}' has no label")
+            return
+        if not isinstance(members, list) or len(members) < 2:
+            self.problem(origin, f"set '{sid}' needs members: a list of two or more entity ids")
+            return
+        unknown = [m for m in members if m not in self.data.entities]
+        if unknown:
+            self.problem(origin, f"set '{sid}' has unknown members: {', '.join(map(str, unknown))}")
+            return
+        mentioned = item.get("mentioned_as") or []
+        mentioned = [mentioned] if isinstance(mentioned, str) else [str(m) for m in mentioned]
+        self.data.sets[sid] = EntitySet(sid, label.strip(), list(dict.fromkeys(members)), mentioned, origin)
+
+    def _expand(self, item: dict, origin: Origin) -> list[tuple[dict, dict[str, str]]]:
+        """A claim whose subject or object is a set stands for one claim per member (a figure
+        never: a figure of several is one joint figure, written with ``with:``)."""
+        sides = {side: item[side] for side in ("subject", "object") if isinstance(item.get(side), str)
+                 and item[side] in self.data.sets}
+        if not sides:
+            return [(item, {})]
+        if "value" in item:
+            self.problem(origin, f"a figure of the set '{next(iter(sides.values()))}' is one figure of them together: "
+                                 "write its subject as one member and the others with 'with:'", item.get("id"))
+            return []
+        out = []
+        for side, set_id in sides.items():
+            for member in self.data.sets[set_id].members:
+                copy = {**item, side: member}
+                if item.get("id"):
+                    copy["id"] = f"{item['id']}-{member}"
+                out.append((copy, {side: set_id}))
+        return out
+
     def _ref(self, value: Any, field_name: str, origin: Origin, cid: str | None) -> str | None:
         if value is None:
             return None
@@ -297,7 +353,7 @@ class _Reader:
             return None
         return value
 
-    def _claim(self, item: dict, origin: Origin) -> None:
+    def _claim(self, item: dict, origin: Origin, from_set: dict[str, str] | None = None) -> None:
         given_id = item.get("id")
         label = given_id if isinstance(given_id, str) else None
         problems_before = len(self.problems)
@@ -384,6 +440,10 @@ class _Reader:
         if joint and not (relation is not None and relation.is_quantity):
             self.problem(origin, "'with:' names the others a figure is shared with: only for figure relations", label)
         joint_with = [e for e in (self._ref(j, "with", origin, label) for j in joint) if e]
+        cue_exempt = item.get("cue_exempt")
+        if cue_exempt is not None and (not isinstance(cue_exempt, str) or len(cue_exempt.strip()) < 10):
+            self.problem(origin, "cue_exempt: give the reason in words (why the cited lines carry no cue word of the "
+                                 "relation)", label)
         if len(self.problems) > problems_before or subject is None or relation is None:
             return
         if given_id is not None and (not isinstance(given_id, str) or not CLAIM_ID_PATTERN.match(given_id)):
@@ -404,7 +464,8 @@ class _Reader:
             citations=citations, qualifiers=list(qualifiers), claimed_by=claimed_by, reported_by=reported_by,
             role=str(item["role"]) if item.get("role") else None, scope=scope,
             note=item.get("note"), disputes=disputes, origin=origin, explicit_id=given_id is not None,
-            joint_with=joint_with,
+            joint_with=joint_with, cue_exempt=cue_exempt.strip() if isinstance(cue_exempt, str) else None,
+            from_set=dict(from_set or {}),
         )
         self.data.claims[cid].dated = self._dating(self.data.claims[cid])
 
@@ -461,6 +522,10 @@ class _Reader:
         for entity in self.data.entities.values():
             if not used[entity.id]:
                 self.problem(entity.origin, f"entity '{entity.id}' takes part in no claim")
+        used_sets = {s for claim in self.data.claims.values() for s in claim.from_set.values()}
+        for entity_set in self.data.sets.values():
+            if entity_set.id not in used_sets:
+                self.problem(entity_set.origin, f"set '{entity_set.id}' is used by no claim")
 
 
 def _slug(text: str) -> str:

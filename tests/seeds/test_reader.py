@@ -204,3 +204,64 @@ def test_seed_format_doc_lists_exactly_the_ontology_vocabulary():
     documented = set(re.findall(r"^\| `([a-z_]+)` \|", section, re.M))
     schema = load_schema()
     assert documented == set(schema.qualifiers) | set(schema.approximations)
+
+
+# ---------------------------------------------------------------- sets, joint figures, cues
+
+def test_a_claim_of_a_set_stands_for_one_claim_per_member(seeds):
+    append(seeds, CLAIMS, "  - {subject: central-asian-states, relation: inConflictWith, object: taliban, as_of: 2021, "
+                          "id: states-protected, source: '%s'}" % SOURCE)
+    (seeds / "claims" / "sets.yaml").write_text(
+        "sets:\n  - {id: central-asian-states, label: the two states, members: [tajikistan, kyrgyzstan], "
+        "mentioned_as: [Central Asian states]}\n")
+    data = load_seeds(seeds, load_schema())
+    expanded = {c.id: c for c in data.claims.values() if c.from_set}
+    assert set(expanded) == {"states-protected-tajikistan", "states-protected-kyrgyzstan"}
+    assert {c.subject for c in expanded.values()} == {"tajikistan", "kyrgyzstan"}
+    assert all(c.from_set == {"subject": "central-asian-states"} and c.citations[0].first == 18 for c in expanded.values())
+
+
+def test_a_figure_of_a_set_is_refused_and_joint_figures_name_their_partners(seeds):
+    (seeds / "claims" / "sets.yaml").write_text(
+        "sets:\n  - {id: pair, label: the pair, members: [iju, imu]}\n"
+        "claims:\n  - {subject: pair, relation: fighterCount, value: 400, source: 'soliev-pantucci-2022:28'}\n")
+    assert any("one figure of them together" in p and "with:" in p for p in problems_of(seeds))
+    (seeds / "claims" / "sets.yaml").write_text(
+        "claims:\n  - {subject: iju, relation: fighterCount, value: 400, with: [imu], source: 'soliev-pantucci-2022:28'}\n")
+    data = load_seeds(seeds, load_schema())
+    joint = next(c for c in data.claims.values() if c.joint_with)
+    assert joint.joint_with == ["imu"] and joint.quantity.value == 400
+
+
+def schema_with_cues(**cues: tuple[str, ...]):
+    """The ontology's schema with these cue words for these relations (the others as they are)."""
+    import dataclasses
+
+    schema = load_schema()
+    relations = {name: dataclasses.replace(r, cues=cues.get(name, r.cues)) for name, r in schema.relations.items()}
+    return dataclasses.replace(schema, relations=relations)
+
+
+@needs_texts
+def test_the_cue_check_fails_a_claim_whose_lines_do_not_say_it(seeds):
+    """Line 18 names the IJU and the Taliban, but says nothing of a rivalry: an invented claim fails."""
+    schema = lambda: schema_with_cues(rivalOf=("rival", "compet", "fight"), protectedBy=("protect", "shelter"))
+
+    line, found = locator_problems_with_cues(seeds, "{subject: iju, relation: rivalOf, object: taliban, start: 2001, "
+                                                    "source: 'soliev-pantucci-2022:18'}", schema())
+    assert any(p.startswith(f"seeds/{CLAIMS}:{line}: ") and "carries no cue of 'rivalOf'" in p for p in found), found
+    # the same lines do carry a cue of protection
+    line, found = locator_problems_with_cues(seeds, "{subject: iju, relation: protectedBy, object: taliban, start: 2002, "
+                                                    "source: 'soliev-pantucci-2022:18'}", schema())
+    assert not any(f":{line}: " in p for p in found), found
+    # a curator who checked the lines may exempt a claim, giving the reason
+    line, found = locator_problems_with_cues(seeds, "{subject: iju, relation: rivalOf, object: taliban, start: 2003, "
+                                                    "source: 'soliev-pantucci-2022:18', cue_exempt: 'the rivalry is "
+                                                    "stated by the figure in the next sentence'}", schema())
+    assert not any(f":{line}: " in p for p in found), found
+
+
+def locator_problems_with_cues(seeds: Path, claim: str, schema) -> tuple[int, list[str]]:
+    line = append(seeds, CLAIMS, "  - " + claim)
+    data = load_seeds(seeds, schema)
+    return line, [str(p) for p in check_locators(data, Settings().sources_dir, schema)]
