@@ -15,7 +15,10 @@ Guards (each answers with a JSON error body): updates are refused (400 in a quer
 gets 413; a syntax error gets 400 with the parser's message, line and column; a wrong body type
 gets 415; a query running past the time limit is stopped, its worker process killed, and the
 answer is 503; results beyond the row cap are cut and the response says so (header
-``X-SPARQL-Truncated: true``, and ``"cakg": {"truncated": true}`` in JSON). Evaluation happens in
+``X-SPARQL-Truncated: true``, and in SPARQL JSON a ``head.link`` IRI
+``https://w3id.org/cakg/sparql#truncated?rowCap=N``, so the document stays valid SPARQL JSON results).
+``HEAD`` answers like ``GET`` without a body; a ``POST`` without a ``query`` gets 400. Result
+tables on the HTML page link only ``http``/``https`` IRIs (``javascript:``, ``data:`` ... stay text). Evaluation happens in
 worker processes (:mod:`api.sparql.pool`), at most ``sparql_concurrency`` at once, off the event
 loop, so a long query never blocks short ones or the rest of the API.
 
@@ -137,7 +140,7 @@ SPARQL_RESPONSES = {
 }
 
 
-@router.api_route("/sparql", methods=["GET", "POST"], tags=["sparql"], responses=SPARQL_RESPONSES,
+@router.api_route("/sparql", methods=["GET", "HEAD", "POST"], tags=["sparql"], responses=SPARQL_RESPONSES,
                   summary="SPARQL 1.1 query endpoint (read-only, guarded)")
 async def sparql(request: Request) -> Response:
     """Run a SPARQL 1.1 query (GET ``?query=``, POST form, POST ``application/sparql-query``)."""
@@ -145,8 +148,9 @@ async def sparql(request: Request) -> Response:
     query = await _query_from_request(request, settings)
     accept = request.headers.get("accept")
     if query is None or query.strip() == "":
-        if query is not None and request.method == "POST":
-            raise ApiError(400, "bad_request", "the query is empty", parameter="query")
+        if request.method == "POST":
+            raise ApiError(400, "bad_request", "the POST carries no query" if query is None else "the query is empty",
+                           parameter="query")
         media = negotiate(accept, ["text/turtle", "text/html", *DESCRIPTION_OFFERS[1:]])
         if media == "text/html":
             return _page(request, settings, None)
@@ -156,7 +160,7 @@ async def sparql(request: Request) -> Response:
     if len(query) > settings.sparql_max_query_length:
         raise ApiError(413, "query_too_long", f"the query has {len(query)} characters; the limit is "
                        f"{settings.sparql_max_query_length}", parameter="query")
-    if request.method == "GET" and negotiate(accept, ["application/sparql-results+json", "text/html"]) == "text/html" \
+    if request.method in ("GET", "HEAD") and negotiate(accept, ["application/sparql-results+json", "text/html"]) == "text/html" \
             and "text/html" in (accept or ""):
         return _page(request, settings, query)  # a browser following a link: show the page, which runs it
     result_media = negotiate(accept, RESULT_OFFERS, default="application/sparql-results+json")

@@ -58,6 +58,9 @@ def _term_json(term) -> dict:
     raise TypeError(f"unexpected term {term!r}")  # pragma: no cover
 
 
+TRUNCATED_LINK = "https://w3id.org/cakg/sparql#truncated"
+
+
 def _solutions(result, media: str, row_cap: int) -> dict:
     import pyoxigraph as ox
 
@@ -65,9 +68,8 @@ def _solutions(result, media: str, row_cap: int) -> dict:
     document: dict[str, Any] = {"head": {"vars": names}, "results": {"bindings": bindings}}
     fmt = results_format(media)
     if fmt == ox.QueryResultsFormat.JSON:
-        if truncated:
-            document["cakg"] = {"truncated": True, "rowCap": row_cap,
-                                "message": f"result truncated to the first {row_cap} rows"}
+        if truncated:  # inside "head" (a link IRI), so any SPARQL JSON results parser still reads it
+            document["head"]["link"] = [f"{TRUNCATED_LINK}?rowCap={row_cap}"]
         body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
     else:
         parsed = ox.parse_query_results(json.dumps(document).encode(), format=ox.QueryResultsFormat.JSON)

@@ -217,9 +217,12 @@ def test_row_cap_truncates_and_says_so(http):
     r = http.get("/sparql", params={"query": "SELECT ?s WHERE { ?s a cakg:Claim }"})
     assert r.status_code == 200
     assert len(bindings(r)) == 5 and r.headers["x-sparql-truncated"] == "true" and r.headers["x-sparql-row-cap"] == "5"
-    assert r.json()["cakg"]["truncated"] is True
+    assert set(r.json()) == {"head", "results"}, "no extra top-level key: SPARQL JSON parsers reject one"
+    assert r.json()["head"]["link"][0].startswith("https://w3id.org/cakg/sparql#truncated")
+    parsed = ox.parse_query_results(r.content, format=ox.QueryResultsFormat.JSON)
+    assert len(list(parsed)) == 5
     small = http.get("/sparql", params={"query": "SELECT ?s WHERE { ?s a cakg:Claim } LIMIT 3"})
-    assert len(bindings(small)) == 3 and "x-sparql-truncated" not in small.headers and "cakg" not in small.json()
+    assert len(bindings(small)) == 3 and "x-sparql-truncated" not in small.headers and "link" not in small.json()["head"]
     cs = http.get("/sparql", params={"query": "SELECT ?s WHERE { ?s a cakg:Claim }"}, headers={"Accept": "text/csv"})
     assert len(cs.text.strip().splitlines()) == 1 + 5 and cs.headers["x-sparql-truncated"] == "true"
     g = http.get("/sparql", params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"}, headers={"Accept": "application/n-triples"})
@@ -396,3 +399,26 @@ def test_worker_sandbox_stops_the_engine_itself_from_fetching(canary):
     p.join(10)
     assert problem is None, problem
     assert outcome.startswith("failed") and canary.hits == [], (outcome, canary.hits)
+
+
+def test_post_without_query_is_400(http):
+    r = http.post("/sparql", data={"format": "json"})
+    assert r.status_code == 400 and r.json()["parameter"] == "query"
+    r = http.post("/sparql", content=b"", headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert r.status_code == 400
+
+
+def test_invalid_utf8_is_400(http):
+    r = http.post("/sparql", content=b"SELECT * WHERE { ?s ?p '\xff' }", headers={"Content-Type": "application/sparql-query"})
+    assert r.status_code == 400 and "UTF-8" in r.json()["message"]
+    r = http.post("/sparql", content=b"query=%FF", headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert r.status_code == 400, r.text
+
+
+def test_head_answers_like_get_without_body(http):
+    params = {"query": PROTECTED}
+    get = http.get("/sparql", params=params)
+    head = http.head("/sparql", params=params)
+    assert head.status_code == get.status_code == 200
+    assert head.headers["content-type"] == get.headers["content-type"] and head.content == b""
+    assert http.head("/sparql", params={"query": "SELECT * WHERE { ?s ?p }"}).status_code == 400
