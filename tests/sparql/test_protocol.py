@@ -422,3 +422,34 @@ def test_head_answers_like_get_without_body(http):
     assert head.status_code == get.status_code == 200
     assert head.headers["content-type"] == get.headers["content-type"] and head.content == b""
     assert http.head("/sparql", params={"query": "SELECT * WHERE { ?s ?p }"}).status_code == 400
+
+
+VALID_ONCE_REFUSED = [
+    "CONSTRUCT { <s> <p> 1 } WHERE {}",
+    "PREFIX : <> SELECT * WHERE { ?s ?p :nothing }",
+    "DESCRIBE <u>",
+    "DESCRIBE *",
+    "\ufeffSELECT * WHERE { ?s ?p ?o } LIMIT 1",
+    "SELECT * WHERE { " + "{ " * 60 + "?s ?p ?o" + " }" * 60 + " } LIMIT 1",
+    "SELECT ?o WHERE { ?s ?p ?o FILTER(isLiteral(?o)) } ORDER BY ?o LIMIT 5",
+    "SELECT (STRUUID() AS ?u) (SHA384('a') AS ?h) (TZ(NOW()) AS ?t) (ENCODE_FOR_URI('a b') AS ?e) WHERE {}",
+]
+
+
+@pytest.mark.parametrize("query", VALID_ONCE_REFUSED)
+def test_valid_queries_the_guard_once_refused_answer_200(http, query):
+    r = http.post("/sparql", data={"query": query})
+    assert r.status_code == 200, r.text
+
+
+def test_relative_iris_resolve_against_the_cakg_base(http):
+    r = http.post("/sparql", data={"query": "CONSTRUCT { <s> <p> 1 } WHERE {}"}, headers={"Accept": "application/n-triples"})
+    assert r.status_code == 200 and "<https://w3id.org/cakg/s> <https://w3id.org/cakg/p>" in r.text
+
+
+@pytest.mark.parametrize("query", ["PREFIX bif: <bif:> SELECT * WHERE { ?s ?p ?o FILTER(bif:contains(?o, 'x')) }",
+                                   "SELECT (<bif:contains>('a', 'a') AS ?x) WHERE {}",
+                                   "PREFIX sql: <sql:> SELECT (sql:rdf_now() AS ?x) WHERE {}"])
+def test_vendor_functions_are_refused_by_policy(http, query):
+    r = http.post("/sparql", data={"query": query})
+    assert r.status_code == 400 and r.json()["error"] == "function_refused", r.text
