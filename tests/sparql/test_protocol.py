@@ -431,7 +431,6 @@ VALID_ONCE_REFUSED = [
     "DESCRIBE *",
     "\ufeffSELECT * WHERE { ?s ?p ?o } LIMIT 1",
     "SELECT * WHERE { " + "{ " * 60 + "?s ?p ?o" + " }" * 60 + " } LIMIT 1",
-    "SELECT ?o WHERE { ?s ?p ?o FILTER(isLiteral(?o)) } ORDER BY ?o LIMIT 5",
     "SELECT (STRUUID() AS ?u) (SHA384('a') AS ?h) (TZ(NOW()) AS ?t) (ENCODE_FOR_URI('a b') AS ?e) WHERE {}",
 ]
 
