@@ -9,6 +9,7 @@ first use) and the threads that wait on it.
 from __future__ import annotations
 
 import atexit
+import logging
 import multiprocessing
 import queue
 import threading
@@ -23,6 +24,8 @@ from graph.store import GraphStore, OxigraphStore
 
 from .guard import _error
 from .worker import worker_main
+
+log = logging.getLogger("cakg.sparql")
 
 
 class QueryTimeout(Exception):
@@ -118,10 +121,17 @@ class SparqlPool:
         worker.kill()
 
         def respawn():
-            try:
-                self._idle.put(self._spawn())
-            except Exception:  # noqa: BLE001 - pool is closing or the store vanished
-                pass
+            delay = 0.5
+            while not self._closed:
+                try:
+                    self._idle.put(self._spawn())
+                    return
+                except Exception as exc:  # noqa: BLE001 - logged and retried: never leave the pool empty
+                    if self._closed:
+                        return
+                    log.warning("SPARQL worker restart failed (%s); retrying in %.1f s", exc, delay)
+                    time.sleep(delay)
+                    delay = min(delay * 2, 30.0)
 
         if not self._closed:
             threading.Thread(target=respawn, daemon=True).start()

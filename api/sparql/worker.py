@@ -121,12 +121,25 @@ def evaluate(store, job: dict) -> dict:
         return _error(500, "store_error", f"reading the store failed: {exc}")
 
 
+def live_store_path(path: str) -> str:
+    """The store a new worker opens: for a store inside a data folder (``<data>/stores/<build>``),
+    the one ``<data>/current`` points at now, so workers started after a ``cakg build --force``
+    (which may prune the old folder) open the live graph; otherwise ``path`` itself."""
+    from pathlib import Path
+
+    p = Path(path)
+    current = p.parent.parent / "current"
+    if p.parent.name == "stores" and current.exists():
+        return str(current.resolve())
+    return path
+
+
 def _open_store(source: tuple[str, Any]):
     import pyoxigraph as ox
 
     kind, value, *rest = source
     if kind == "path":
-        disk = ox.Store.read_only(value)
+        disk = ox.Store.read_only(live_store_path(value))
         memory_limit = rest[0] if rest else 0
         if memory_limit and len(disk) <= memory_limit:
             # a small graph answers about 3x faster from memory than from RocksDB
