@@ -135,6 +135,7 @@ SPARQL_RESPONSES = {
     403: {"description": "An update sent through update= or application/sparql-update"},
     406: {"description": "No result format fits Accept"},
     413: {"description": "Query longer than the configured maximum"},
+    429: {"description": "This client already runs its share of queries (sparql_concurrency - 1, at least 1)"},
     415: {"description": "POST body type other than form or application/sparql-query"},
     503: {"description": "The query ran past the time limit and was stopped, or the endpoint is busy"},
 }
@@ -171,6 +172,16 @@ async def sparql(request: Request) -> Response:
     job = {"query": query, "result_media": result_media, "graph_media": graph_media,
            "row_cap": settings.sparql_row_cap}
     rt = runtime(request.app)
+    client = request.client.host if request.client else "?"
+    inflight: dict[str, int] | None = getattr(request.app.state, "sparql_inflight", None)
+    if inflight is None:  # queries in flight per client address (one event loop: no lock needed)
+        inflight = request.app.state.sparql_inflight = {}
+    per_client = max(1, settings.sparql_concurrency - 1)  # one client never holds every worker
+    if inflight.get(client, 0) >= per_client:
+        raise ApiError(429, "too_many_queries", f"this client already runs {per_client} quer"
+                       f"{'y' if per_client == 1 else 'ies'} (the per-client cap); wait for "
+                       f"{'it' if per_client == 1 else 'them'} to finish", headers={"Retry-After": "1"})
+    inflight[client] = inflight.get(client, 0) + 1
     loop = asyncio.get_running_loop()
     future = loop.run_in_executor(rt.executor, rt.pool.run, job, settings.sparql_timeout)
     try:
@@ -182,6 +193,12 @@ async def sparql(request: Request) -> Response:
     except (PoolBusy, asyncio.TimeoutError):
         raise ApiError(503, "busy", "all query workers stayed busy; try again shortly",
                        headers={"Retry-After": "2"}) from None
+    finally:
+        left = inflight.get(client, 1) - 1
+        if left > 0:
+            inflight[client] = left
+        else:
+            inflight.pop(client, None)
     if result["status"] != 200:
         status = result.pop("status")
         result.pop("seconds", None)

@@ -260,12 +260,40 @@ def test_timeout_answers_503_and_frees_the_server(server, http):
     assert len(pool.pids()) == 2
 
 
+def other_client(server, address: str = "127.0.0.2") -> httpx.Client:
+    """A client from another loopback address: the server sees a different client."""
+    return httpx.Client(base_url=server.url, timeout=30, transport=httpx.HTTPTransport(local_address=address))
+
+
+def test_runaway_client_cannot_take_every_slot(server, http):
+    """Issue 14, item 3: one client sending several runaway queries at once holds at most its
+    share of the workers (the rest get 429 at once); another client is answered meanwhile."""
+    http.get("/sparql", params={"query": "ASK {}"})
+    codes: list[int] = []
+
+    def runaway():
+        with other_client(server) as c:
+            codes.append(c.get("/sparql", params={"query": RUNAWAY}).status_code)
+
+    threads = [threading.Thread(target=runaway) for _ in range(4)]
+    for t in threads:
+        t.start()
+    time.sleep(0.4)
+    t0 = time.monotonic()
+    r = http.get("/sparql", params={"query": PROTECTED})
+    light = time.monotonic() - t0
+    for t in threads:
+        t.join(timeout=30)
+    assert r.status_code == 200 and light < SETTINGS.sparql_timeout, (r.status_code, light)
+    assert sorted(codes) == [429, 429, 429, 503], codes  # one ran to the timeout, three refused at once
+
+
 def test_long_query_does_not_starve_short_ones(server, http):
     http.get("/sparql", params={"query": "ASK {}"})
     results = {}
 
     def long():
-        with httpx.Client(base_url=server.url, timeout=30) as other:
+        with other_client(server) as other:
             results["long"] = other.get("/sparql", params={"query": RUNAWAY}).status_code
 
     t = threading.Thread(target=long)
