@@ -16,6 +16,7 @@ field                      environment variable        default
 ``sparql_max_query_length````CAKG_SPARQL_MAX_LENGTH``  20,000 characters
 ``sparql_row_cap``         ``CAKG_SPARQL_ROW_CAP``     10,000 rows
 ``sparql_concurrency``     ``CAKG_SPARQL_CONCURRENCY`` 2 queries at once
+``sparql_max_result_bytes````CAKG_SPARQL_MAX_RESULT_BYTES`` 16 MB per response body
 =========================  ==========================  =========================================
 
 >>> Settings(sparql_timeout=1.5).sparql_timeout, Settings().sparql_row_cap
@@ -59,6 +60,7 @@ class Settings:
     sparql_max_query_length: int = field(default_factory=_env("CAKG_SPARQL_MAX_LENGTH", 20_000, int))
     sparql_row_cap: int = field(default_factory=_env("CAKG_SPARQL_ROW_CAP", 10_000, int))
     sparql_concurrency: int = field(default_factory=_env("CAKG_SPARQL_CONCURRENCY", 2, int))
+    sparql_max_result_bytes: int = field(default_factory=_env("CAKG_SPARQL_MAX_RESULT_BYTES", 16_000_000, int))
     sparql_memory_triples: int = field(default_factory=_env("CAKG_SPARQL_MEMORY_TRIPLES", 2_000_000, int))
 
     @classmethod

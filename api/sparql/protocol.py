@@ -135,6 +135,7 @@ SPARQL_RESPONSES = {
     403: {"description": "An update sent through update= or application/sparql-update"},
     406: {"description": "No result format fits Accept"},
     413: {"description": "Query longer than the configured maximum"},
+    422: {"description": "The serialised result is over the byte limit (sparql_max_result_bytes)"},
     429: {"description": "This client already runs its share of queries (sparql_concurrency - 1, at least 1)"},
     415: {"description": "POST body type other than form or application/sparql-query"},
     503: {"description": "The query ran past the time limit and was stopped, or the endpoint is busy"},
@@ -170,7 +171,7 @@ async def sparql(request: Request) -> Response:
         raise ApiError(406, "not_acceptable", f"no result format fits Accept {accept!r}; available: "
                        f"{', '.join(RESULT_OFFERS + GRAPH_OFFERS)}")
     job = {"query": query, "result_media": result_media, "graph_media": graph_media,
-           "row_cap": settings.sparql_row_cap}
+           "row_cap": settings.sparql_row_cap, "max_bytes": settings.sparql_max_result_bytes}
     rt = runtime(request.app)
     client = request.client.host if request.client else "?"
     inflight: dict[str, int] | None = getattr(request.app.state, "sparql_inflight", None)

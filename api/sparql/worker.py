@@ -121,6 +121,20 @@ def evaluate(store, job: dict) -> dict:
         return _error(500, "store_error", f"reading the store failed: {exc}")
 
 
+def capped(result: dict, max_bytes: int | None) -> dict:
+    """``result``, or a 422 naming the byte limit when its body is over ``max_bytes``.
+
+    >>> capped({"status": 200, "body": b"x" * 10}, 5)["error"]
+    'result_too_large'
+    """
+    body = result.get("body")
+    if max_bytes and body is not None and len(body) > max_bytes:
+        return _error(422, "result_too_large", f"the result is {len(body):,} bytes, over the limit of "
+                      f"{max_bytes:,} bytes (sparql_max_result_bytes); select fewer or shorter values, or add LIMIT",
+                      limit=max_bytes)
+    return result
+
+
 def live_store_path(path: str) -> str:
     """The store a new worker opens: for a store inside a data folder (``<data>/stores/<build>``),
     the one ``<data>/current`` points at now, so workers started after a ``cakg build --force``
@@ -198,7 +212,7 @@ def worker_main(conn, source: tuple[str, Any]) -> None:
         if job is None:
             return
         try:
-            result = evaluate(store, job)
+            result = capped(evaluate(store, job), job.get("max_bytes"))
         except BaseException as exc:  # noqa: BLE001 - never let a query kill the worker silently
             result = _error(500, "internal_error", f"evaluation failed: {exc!r}")
         try:

@@ -20,7 +20,8 @@ from graph.testing import fixture_store
 
 pytestmark = pytest.mark.server
 
-SETTINGS = Settings(sparql_timeout=1.5, sparql_max_query_length=2000, sparql_row_cap=5, sparql_concurrency=2)
+SETTINGS = Settings(sparql_timeout=1.5, sparql_max_query_length=2000, sparql_row_cap=5, sparql_concurrency=2,
+                    sparql_max_result_bytes=200_000)
 PROTECTED = "SELECT ?g WHERE { ?g cakg:protectedBy id:taliban } ORDER BY ?g"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
@@ -480,3 +481,15 @@ def test_relative_iris_resolve_against_the_cakg_base(http):
 def test_vendor_functions_are_refused_by_policy(http, query):
     r = http.post("/sparql", data={"query": query})
     assert r.status_code == 400 and r.json()["error"] == "function_refused", r.text
+
+
+def test_result_over_the_byte_limit_is_refused_naming_it(http):
+    """Issue 14, item 4: a short query that builds a huge value gets a 422 naming the limit."""
+    # each REPLACE multiplies the length: 10 -> 100 -> 10,000 -> 200,000 characters per row
+    query = ("SELECT ?n (STRLEN(?big) AS ?len) ?big WHERE { VALUES ?n { 1 2 3 4 5 } BIND('aaaaaaaaaa' AS ?x) "
+             "BIND(REPLACE(?x, 'a', ?x) AS ?y) BIND(REPLACE(?y, 'a', ?y) AS ?z) "
+             "BIND(REPLACE(?z, 'a', 'aaaaaaaaaaaaaaaaaaaa') AS ?big) }")
+    r = http.post("/sparql", data={"query": query})
+    assert r.status_code == 422, r.text[:300]
+    assert r.json()["error"] == "result_too_large" and r.json()["limit"] == SETTINGS.sparql_max_result_bytes
+    assert http.get("/sparql", params={"query": PROTECTED}).status_code == 200
