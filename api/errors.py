@@ -56,6 +56,13 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse({"error": "invalid_parameter", "message": "; ".join(problems), "parameter": first},
                             status_code=422)
 
+    @app.exception_handler(Exception)
+    async def unexpected_error(request: Request, exc: Exception):
+        # Starlette logs the traceback; the client gets JSON, not a plain-text page
+        return JSONResponse({"error": "internal_error",
+                             "message": f"the server failed to answer {request.method} {request.url.path}"},
+                            status_code=500)
+
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
         kind = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")

@@ -17,14 +17,20 @@ from graph.timeline import Period, period
 
 from . import models
 from .errors import ApiError, bad_parameter
+from .links import relative_url
 
 ERRORS = {
     404: {"model": models.ErrorBody, "description": "No such thing"},
     422: {"model": models.ErrorBody, "description": "A parameter is malformed (the body names it)"},
 }
 
+#: every whole number a route takes is bounded (a number past 64 bits cannot even be written as
+#: JSON by orjson, nor used as a slice bound): the largest offset, and the largest page number
+MAX_OFFSET = 1_000_000_000
+MAX_PAGE = 10_000_000
 Limit = Annotated[int, Query(ge=1, le=1000, description="Page size (1-1000)")]
-Offset = Annotated[int, Query(ge=0, description="Items to skip")]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description=f"Items to skip (0-{MAX_OFFSET:,})")]
+PageNumber = Annotated[int, Query(ge=1, le=MAX_PAGE, description=f"Page number (1-{MAX_PAGE:,})")]
 TypeFilter = Annotated[list[str] | None, Query(
     alias="type", description="Relation type(s) (e.g. protectedBy) or families (e.g. group-group); "
                               "repeat the parameter or separate with commas. See /relation-types.")]
@@ -45,8 +51,9 @@ def json_response(data) -> Response:
 
 
 def page(request: Request, total: int, limit: int, offset: int, items: list) -> dict:
+    """A page of ``items`` with relative ``next``/``previous`` links (never built from the Host header)."""
     def link(new_offset: int) -> str:
-        return str(request.url.include_query_params(offset=new_offset, limit=limit))
+        return relative_url(request, offset=new_offset, limit=limit)
 
     return {
         "total": total, "limit": limit, "offset": offset, "items": items,

@@ -12,6 +12,7 @@ field                      environment variable        default
 ``sources_dir``            ``CAKG_SOURCES_DIR``        ``../shared/seeds`` beside the project
 ``data_dir``               ``CAKG_DATA_DIR``           ``data/`` of the project
 ``store_url``              ``CAKG_STORE_URL``          none: serve the embedded store
+``public_url``             ``CAKG_PUBLIC_URL``         none: links use the address the server is bound to
 ``sparql_timeout``         ``CAKG_SPARQL_TIMEOUT``     5 s
 ``sparql_max_query_length````CAKG_SPARQL_MAX_LENGTH``  20,000 characters
 ``sparql_row_cap``         ``CAKG_SPARQL_ROW_CAP``     10,000 rows
@@ -56,6 +57,7 @@ class Settings:
     sources_dir: Path = field(default_factory=_env("CAKG_SOURCES_DIR", PROJECT_ROOT.parent / "shared" / "seeds", Path))
     data_dir: Path = field(default_factory=_env("CAKG_DATA_DIR", PROJECT_ROOT / "data", Path))
     store_url: str | None = field(default_factory=_env("CAKG_STORE_URL", None))
+    public_url: str | None = field(default_factory=_env("CAKG_PUBLIC_URL", None))
     sparql_timeout: float = field(default_factory=_env("CAKG_SPARQL_TIMEOUT", 5.0, float))
     sparql_max_query_length: int = field(default_factory=_env("CAKG_SPARQL_MAX_LENGTH", 20_000, int))
     sparql_row_cap: int = field(default_factory=_env("CAKG_SPARQL_ROW_CAP", 10_000, int))

@@ -5,7 +5,7 @@ Every route reads through the catalog (:mod:`graph.read`); nothing here can writ
 
     curl 'http://127.0.0.1:8000/entities?q=hayat+tahrir+al+sham'
     curl 'http://127.0.0.1:8000/entities/imu'
-    curl -H 'Accept: text/turtle' 'http://127.0.0.1:8000/id/imu'
+    curl -L -H 'Accept: text/turtle' 'http://127.0.0.1:8000/id/imu'   # 303 to /entities/imu
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from graph.formats import GRAPH_OFFERS as RDF_MEDIA
 from graph.formats import negotiate
 from graph.read import queries
 from graph.read.catalog import Catalog
-from graph.read.search import search_entities
+from graph.read.search import MAX_QUERY_LENGTH, search_entities
 from graph.store import GraphStore
 
 from .. import models
@@ -61,8 +61,10 @@ def search(cat: Catalog, q: str | None, kind: str | None, limit: int, offset: in
 def list_or_search_entities(
     request: Request,
     cat: Cat,
-    q: Annotated[str | None, Query(description="Text to find in labels and aliases (any script); folds case, "
-                                               "diacritics, apostrophes and hyphens", examples=["hayat tahrir al sham"])] = None,
+    q: Annotated[str | None, Query(max_length=MAX_QUERY_LENGTH,
+                                   description=f"Text to find in labels and aliases (any script, at most "
+                                               f"{MAX_QUERY_LENGTH} characters); folds case, diacritics, "
+                                               "apostrophes and hyphens", examples=["hayat tahrir al sham"])] = None,
     type: Annotated[str | None, Query(description="Entity kind: group, person, state, territory, body, agency, "
                                                   "organisation, event", examples=["group"])] = None,
     limit: Limit = 20,
@@ -112,18 +114,18 @@ def entity(request: Request, entity_id: str, cat: Cat, store: Store):
 
 
 @router.get("/id/{entity_id}", tags=["linked data"], status_code=303, responses={
-    303: {"description": "See /entities/{id} (HTML or JSON)"},
-    200: {"content": {m: {} for m in RDF_MEDIA}, "description": "The entity's RDF description"}, **ERRORS},
-    summary="Dereference an entity IRI (https://w3id.org/cakg/id/{id})")
-def entity_iri(request: Request, entity_id: str, cat: Cat, store: Store):
-    """Linked-data dereferencing of ``https://w3id.org/cakg/id/{id}``: RDF (Turtle, JSON-LD,
-    N-Triples, RDF/XML) when the client asks for it, else ``303 See Other`` to ``/entities/{id}``
-    (which gives HTML to a browser and JSON to scripts)."""
-    media = negotiate(request.headers.get("accept"), ["text/html", "application/json", *RDF_MEDIA])
-    if media in RDF_MEDIA:
-        return _entity_rdf(store, entity_id, media)
+    303: {"description": "See Other: /entities/{id}, the document about the entity (HTML, JSON or RDF by Accept)"},
+    **ERRORS},
+    summary="Dereference an entity IRI (https://w3id.org/cakg/id/{id}): 303 See Other to its document")
+def entity_iri(request: Request, entity_id: str, cat: Cat):
+    """Linked-data dereferencing of ``https://w3id.org/cakg/id/{id}``, one practice for every
+    ``Accept`` (httpRange-14; "Cool URIs for the Semantic Web", 303 URIs forwarding to one generic
+    document): the IRI names the entity, not a document, so it always answers ``303 See Other``
+    to ``/entities/{id}``, the document about it, which gives HTML to a browser, RDF (Turtle,
+    JSON-LD, N-Triples, RDF/XML) to a client asking for it and JSON otherwise. An unknown id is
+    a 404 at once."""
     entity_or_404(cat, entity_id)
-    return RedirectResponse(str(request.url_for("entity", entity_id=entity_id).path), status_code=303,
+    return RedirectResponse(request.url_for("entity", entity_id=entity_id).path, status_code=303,
                             headers={"Vary": "Accept"})
 
 

@@ -35,6 +35,8 @@ from graph.vocab import PREFIXES
 
 from ..deps import get_store
 from ..errors import ApiError, bad_parameter
+from ..links import base_of, relative_url
+from ..params import PageNumber
 
 router = APIRouter()
 PAGE_SIZE = 100
@@ -105,7 +107,7 @@ def fragments(
     subject: Annotated[str | None, Query(description="IRI, or empty for any", examples=["id:imu"])] = None,
     predicate: Annotated[str | None, Query(description="IRI, or empty for any", examples=["cakg:protectedBy"])] = None,
     object: Annotated[str | None, Query(description='IRI or literal ("IMU"@en), or empty for any')] = None,  # noqa: A002
-    page: Annotated[int, Query(ge=1, description="Page number (1-based)")] = 1,
+    page: PageNumber = 1,
 ):
     """A Linked Data Fragments TPF page: up to 100 matching triples, ``void:triples`` (the
     number of matches), and ``hydra:first``/``previous``/``next`` links."""
@@ -117,15 +119,16 @@ def fragments(
     offset = (page - 1) * PAGE_SIZE
     data = [ox.Triple(*t) for t in islice(store.triples(_fmt_term(s), _fmt_term(p), o), offset, offset + PAGE_SIZE)]
 
-    base = str(request.url.replace(query=""))
-    this = str(request.url)
+    root = base_of(request)  # the configured public URL or the bound address, never the Host header
+    base = root + request.url.path
+    this = root + relative_url(request)
     N = ox.NamedNode
 
     def lit(value, dt="integer"):
         return ox.Literal(str(value), datatype=N(XSD + dt))
 
     def page_url(n: int) -> N:
-        return N(str(request.url.include_query_params(page=n)))
+        return N(root + relative_url(request, page=n))
 
     frag, dataset = N(this), N(base + "#dataset")
     meta = [

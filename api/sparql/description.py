@@ -11,6 +11,8 @@ from graph.formats import rdf_format
 from graph.settings import Settings
 from graph.vocab import PREFIXES
 
+from ..links import base_of
+
 DESCRIPTION_OFFERS = ["text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml"]
 
 
@@ -53,7 +55,7 @@ SELECT ?claim ?other ?document ?locator WHERE {
 
 
 def service_description(request: Request, settings: Settings) -> str:
-    endpoint = str(request.url.replace(query=""))
+    endpoint = base_of(request) + request.url.path  # never from the Host header
     formats = ["SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
                "Turtle", "N-Triples", "JSON-LD", "RDF_XML"]
     return f"""@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .

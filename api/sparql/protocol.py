@@ -120,7 +120,7 @@ async def _query_from_request(request: Request, settings: Settings) -> str | Non
 
 
 def _page(request: Request, settings: Settings, query: str | None) -> HTMLResponse:
-    return render(request, "sparql.html", csp=False, examples=EXAMPLES, query=query or EXAMPLES[0]["query"],
+    return render(request, "sparql.html", examples=EXAMPLES, query=query or EXAMPLES[0]["query"],
                   autorun=bool(query), settings=settings, prefixes=PREFIXES)
 
 

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import colorsys
 import math
-import re
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -83,7 +82,6 @@ def relation_colours(relations: dict[str, dict], families: dict[str, dict]) -> d
             out[rel] = f"#{round(r * 255):02x}{round(g * 255):02x}{round(b * 255):02x}"
     return out
 
-_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
 @dataclass(frozen=True)
@@ -111,15 +109,10 @@ class NetworkQuery:
 
     @staticmethod
     def _date(name: str, value: str | None) -> str | None:
-        value = (value or "").strip() or None
-        if value is None:
-            return None
-        if not _DATE.match(value):
-            raise bad_parameter(name, f"expected YYYY, YYYY-MM or YYYY-MM-DD, got {value!r}")
-        try:
-            return str(parse_date(value))
-        except (ValueError, TypeError) as exc:
-            raise bad_parameter(name, f"not a valid date {value!r}: {exc}") from None
+        """A year, month or full day, checked as the REST routes check it (422 naming ``name``)."""
+        from ..params import date_param
+
+        return date_param(name, (value or "").strip() or None)
 
     @classmethod
     def parse(cls, focus: str | None = None, depth: int | str | None = None, at: str | None = None,

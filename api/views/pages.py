@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from graph.read import queries
 from graph.read.catalog import Catalog
-from graph.read.search import search_entities
+from graph.read.search import MAX_QUERY_LENGTH, search_entities
 
 from ..deps import get_catalog
 from ..errors import ApiError
@@ -86,7 +86,8 @@ def index_data(cat: Catalog) -> dict:
 
 @router.get("/", response_class=HTMLResponse, summary="Index page: search, the named groups, links (JSON: /index.json)")
 def index(request: Request, cat: Annotated[Catalog, Depends(get_catalog)],
-          q: Annotated[str | None, Query(description="Search text (the page also searches as you type)")] = None):
+          q: Annotated[str | None, Query(max_length=MAX_QUERY_LENGTH,
+                                         description="Search text (the page also searches as you type)")] = None):
     """The index: a search box (using ``GET /entities?q=``), the seven named groups with summaries
     generated from their ties, and links to the network, lineage and change views, the SPARQL page
     and the API docs."""

@@ -3,7 +3,8 @@
 Pages come from this package's Jinja2 templates with autoescaping on; the data a page's script
 needs travels as JSON inside ``<script type="application/json">`` (Jinja's ``tojson`` escapes
 ``<``, ``>``, ``&`` and quotes), and the scripts put names into text nodes or the canvas, never
-into ``innerHTML``; a Content-Security-Policy allows scripts from this server only. vis-network
+into ``innerHTML``; a Content-Security-Policy (:mod:`api.middleware`, on every response) allows
+scripts from this server only, and inline scripts that carry the response's nonce. vis-network
 9.1.2 is served from the copy inside the pyvis package (``/static/vis/``): no CDN.
 """
 
@@ -20,6 +21,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from graph.formats import negotiate
 
 from ..errors import ApiError
+from ..middleware import csp_nonce
 from ..models import ErrorBody
 
 HERE = Path(__file__).resolve().parent.parent
@@ -27,11 +29,6 @@ TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
 
 env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True, default_for_string=True))
-
-# scripts, styles, data and connections from this server only (vis-network sets inline styles)
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-       "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'")
-
 
 def vis_directory() -> Path:
     """The vis-network build shipped inside the pyvis package (vis-network.min.js and its CSS)."""
@@ -49,14 +46,12 @@ def mount_static(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
 
-def render(request: Request, template: str, status_code: int = 200, csp: bool = True, **context: Any) -> HTMLResponse:
-    """A page from the shared environment, with its security headers (``csp=False`` only for a
-    page that still carries an inline script)."""
-    html = env.get_template(template).render(request=request, **context)
-    headers = {"Vary": "Accept"}
-    if csp:
-        headers["Content-Security-Policy"] = CSP
-    return HTMLResponse(html, status_code=status_code, headers=headers)
+def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """A page from the shared environment. Its security headers come from
+    :class:`api.middleware.SecurityHeaders`; an inline script in a template must carry
+    ``nonce="{{ csp_nonce }}"`` or the browser will not run it."""
+    html = env.get_template(template).render(request=request, csp_nonce=csp_nonce(request), **context)
+    return HTMLResponse(html, status_code=status_code, headers={"Vary": "Accept"})
 
 
 def error_response(exc: ApiError) -> JSONResponse:

@@ -112,9 +112,13 @@ def test_unknown_entity_is_404_json(c):
 # ---------------------------------------------------------------------------- content negotiation
 
 def test_entity_iri_dereferences_by_accept(c):
-    r = c.get("/id/imu", headers={"Accept": "text/html"}, follow_redirects=False)
-    assert r.status_code == 303 and r.headers["location"] == "/entities/imu"
-    r = c.get("/id/imu", headers={"Accept": "text/turtle"})
+    # one httpRange-14 practice for every Accept: 303 See Other to the entity's document
+    for accept in ("text/html", "application/json", "text/turtle", "application/ld+json", "application/n-triples",
+                   "*/*", "image/png", None):
+        r = c.get("/id/imu", headers={"Accept": accept} if accept else {}, follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == "/entities/imu", accept
+        assert "Accept" in r.headers["vary"]
+    r = c.get("/id/imu", headers={"Accept": "text/turtle"})  # the client follows it with the same Accept
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/turtle")
     g = list(ox.parse(r.content, format=ox.RdfFormat.TURTLE))
     imu = ox.NamedNode("https://w3id.org/cakg/id/imu")

@@ -66,4 +66,4 @@ def test_unusable_queries_say_why(index, query, message):
 
 def test_api_refuses_long_search_text_with_422(client):
     r = client.get("/entities", params={"q": "a" * 2000})
-    assert r.status_code == 422 and r.json()["parameter"] == "q" and "limit" in r.json()["message"]
+    assert r.status_code == 422 and r.json()["parameter"] == "q" and str(MAX_QUERY_LENGTH) in r.json()["message"]

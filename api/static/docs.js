@@ -1,0 +1,16 @@
+// Starts Swagger UI on /docs (a static file, not an inline script, so the page's
+// Content-Security-Policy can forbid inline scripts).
+(function () {
+  "use strict";
+  var root = document.getElementById("swagger-ui");
+  if (!root || typeof SwaggerUIBundle === "undefined") return;
+  window.ui = SwaggerUIBundle({
+    url: root.dataset.openapiUrl,
+    dom_id: "#swagger-ui",
+    layout: "BaseLayout",
+    deepLinking: true,
+    showExtensions: true,
+    showCommonExtensions: true,
+    presets: [SwaggerUIBundle.presets.apis, SwaggerUIBundle.SwaggerUIStandalonePreset],
+  });
+})();
