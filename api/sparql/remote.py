@@ -17,6 +17,7 @@ import pyoxigraph as ox
 
 from graph.formats import rdf_format, results_format
 from graph.store import EngineRefused, SparqlEndpointStore
+from graph.store.remote import boolean_answer
 from graph.vocab import PREFIXES, sparql_prefixes
 
 from .guard import _error, canonical_query, check_query
@@ -74,12 +75,8 @@ def evaluate_remote(store: SparqlEndpointStore, job: dict, timeout: float) -> di
         body = ox.serialize(triples, format=fmt, prefixes=PREFIXES if fmt == ox.RdfFormat.TURTLE else None)
         return {"status": 200, "media": media, "body": body, "rows": len(triples), "truncated": truncated}
     document = json.loads(r.content)
-    if form == "AskQuery" and "boolean" not in document:  # Virtuoso may answer an ASK as one row
-        rows = document.get("results", {}).get("bindings", [])
-        value = next(iter(rows[0].values()), {}).get("value") if rows else "0"
-        document = {"boolean": value in ("1", "true")}
-    if "boolean" in document:
-        answer = {"head": {}, "boolean": bool(document["boolean"])}
+    if form == "AskQuery":
+        answer = {"head": {}, "boolean": boolean_answer(document)}
         body = ox.parse_query_results(json.dumps(answer).encode(), format=ox.QueryResultsFormat.JSON).serialize(
             format=results_format(media))
         return {"status": 200, "media": media, "rows": 1, "truncated": False, "body": body}

@@ -10,6 +10,7 @@ after at most ``connect_timeout`` seconds when it is down.
 from __future__ import annotations
 
 import json
+import re
 import threading
 from typing import Any
 
@@ -40,6 +41,29 @@ def json_term(term: dict) -> Any:
     if kind == "bnode":
         return ox.BlankNode(term["value"])
     return _literal(term)
+
+
+_PROLOGUE = re.compile(r"(?:\s+|#[^\n]*|PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>)*", re.I)
+
+
+def query_form(sparql: str) -> str:
+    """The form of a query (``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``), read after its prologue.
+
+    >>> query_form("PREFIX a: <http://a/> # a note\\n construct { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    'CONSTRUCT'
+    """
+    rest = sparql[_PROLOGUE.match(sparql).end():]
+    word = re.match(r"[A-Za-z]+", rest)
+    return word.group(0).upper() if word else ""
+
+
+def boolean_answer(document: dict) -> bool:
+    """An ASK answer from SPARQL JSON (Virtuoso may write it as one row, ``__ASK_RETVAL``)."""
+    if "boolean" in document:
+        return bool(document["boolean"])
+    rows = document.get("results", {}).get("bindings", [])
+    value = next(iter(rows[0].values()), {}).get("value") if rows else "0"
+    return value in ("1", "true")
 
 
 class SparqlEndpointStore(GraphStore):
@@ -105,15 +129,18 @@ class SparqlEndpointStore(GraphStore):
         return rows
 
     def ask(self, sparql, bindings=None):
-        return bool(json.loads(self._post(self._inline(sparql, bindings), JSON_RESULTS).content)["boolean"])
+        return boolean_answer(json.loads(self._post(self._inline(sparql, bindings), JSON_RESULTS).content))
 
     def sparql(self, sparql, result_format="json", rdf_format="turtle"):
-        accept = media_type(_results(result_format))
-        rdf_accept = media_type(_rdf(rdf_format))
-        r = self._post(sparql, f"{accept}, {rdf_accept}")
-        ctype = r.headers.get("content-type", "")
-        kind = "results" if "sparql-results" in ctype or ctype.startswith(("text/csv", "text/tab")) else "graph"
-        return kind, r.content
+        # graphs are asked for as Turtle, which every engine writes alike (Virtuoso's N-Triples
+        # negotiation differs), and written again in the format asked for
+        if query_form(sparql) in ("SELECT", "ASK"):
+            return "results", self._post(sparql, media_type(_results(result_format))).content
+        r = self._post(sparql, "text/turtle")
+        fmt = _rdf(rdf_format)
+        if fmt == ox.RdfFormat.TURTLE:
+            return "graph", r.content
+        return "graph", ox.serialize(ox.parse(r.content, format=ox.RdfFormat.TURTLE), format=fmt)
 
     def triples(self, subject=None, predicate=None, obj=None):
         s = f"<{subject}>" if subject else "?s"
