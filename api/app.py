@@ -41,10 +41,13 @@ WARM_MAX_TRIPLES = 500_000
 def _warm(live: LiveGraph) -> None:
     from .views.network import warm as warm_views
 
-    gen = live.current()
-    if len(gen.store) <= WARM_MAX_TRIPLES:
-        gen.catalog.warm()
-        warm_views(gen.catalog)
+    try:
+        gen = live.current()
+        if len(gen.store) <= WARM_MAX_TRIPLES:
+            gen.catalog.warm()
+            warm_views(gen.catalog)
+    except ConnectionError:  # a remote engine that is down: requests answer 503 until it is back
+        pass
 
 
 class CakgApp(FastAPI):

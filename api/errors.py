@@ -39,6 +39,18 @@ def bad_parameter(name: str, message: str) -> ApiError:
 
 
 def install_error_handlers(app: FastAPI) -> None:
+    from graph.store import EngineRefused, StoreUnavailable
+
+    @app.exception_handler(StoreUnavailable)
+    async def store_unavailable(_: Request, exc: StoreUnavailable):
+        return JSONResponse({"error": "store_unavailable", "message": str(exc), "engine": exc.engine, "url": exc.url},
+                            status_code=503, headers={"Retry-After": "5"})
+
+    @app.exception_handler(EngineRefused)
+    async def engine_refused(_: Request, exc: EngineRefused):
+        return JSONResponse({"error": "engine_error", "message": str(exc), "engine": exc.engine, "url": exc.url},
+                            status_code=502)
+
     @app.exception_handler(ApiError)
     async def api_error(_: Request, exc: ApiError):
         return JSONResponse(exc.body(), status_code=exc.status, headers=exc.headers)

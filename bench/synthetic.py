@@ -23,6 +23,7 @@ From the shell: ``python bench/synthetic.py 100 -o /tmp/seeds-x100`` (then ``cak
 from __future__ import annotations
 
 import random
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -103,6 +104,49 @@ def make_synthetic_seeds(seeds: Path, target: Path, factor: int, *, mix: float =
             (target / sub / path.name).write_text(
                 yaml.dump(out, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), sort_keys=False, allow_unicode=True))
     return target
+
+
+_RENAMED = re.compile(rb"(<https://w3id\.org/cakg/(?:id|claim|tie|dispute)/)([^/>#]+)")
+_ID = b"<https://w3id.org/cakg/ontology#id>"
+_NAMES = (b"<http://www.w3.org/2000/01/rdf-schema#label>", b"<http://www.w3.org/2004/02/skos/core#altLabel>")
+_LITERAL = re.compile(rb'^"((?:[^"\\]|\\.)*)"')
+
+
+def multiply_ntriples(source: Path, target: Path, copies: int) -> int:
+    r"""A graph ``copies`` times the size of a built one, at the N-Triples level, for serving
+    benchmarks past what a build can reach in reasonable time: copy *k* renames every entity,
+    claim, tie and dispute (``imu`` -> ``imu-yk``, with its ``cakg:id``) and suffixes names with
+    `` ~k``; the ontology and the sources are kept once. The copies were never validated as a
+    build would (they are copies of a validated graph). Returns the number of triples written.
+
+    >>> import tempfile; d = Path(tempfile.mkdtemp())
+    >>> _ = (d / "a.nt").write_bytes(b'<https://w3id.org/cakg/id/imu> <https://w3id.org/cakg/ontology#id> "imu" .\n'
+    ...                              b'<https://w3id.org/cakg/ontology#X> <urn:p> "o" .\n')
+    >>> multiply_ntriples(d / "a.nt", d / "b.nt", 2), (d / "b.nt").read_bytes().splitlines()[-1]
+    (3, b'<https://w3id.org/cakg/id/imu-y1> <https://w3id.org/cakg/ontology#id> "imu-y1" .')
+    """
+    written = 0
+    with open(target, "wb") as out:
+        for k in range(copies):
+            tag = b"-y%d" % k
+            with open(source, "rb") as fh:
+                for line in fh:
+                    if k == 0:
+                        out.write(line)
+                        written += 1
+                        continue
+                    subject, _, rest = line.partition(b" ")
+                    if not _RENAMED.match(subject):
+                        continue  # the ontology and the sources: once
+                    predicate, _, obj = rest.partition(b" ")
+                    if predicate == _ID:
+                        obj = _LITERAL.sub(lambda m: b'"' + m.group(1) + tag + b'"', obj, count=1)
+                    elif predicate in _NAMES:
+                        obj = _LITERAL.sub(lambda m: b'"' + m.group(1) + b" ~%d" % k + b'"', obj, count=1)
+                    line = b" ".join((subject, predicate, obj))
+                    out.write(_RENAMED.sub(lambda m: m.group(1) + m.group(2) + tag, line))
+                    written += 1
+    return written
 
 
 def build_synthetic(factor: int, data: Path, seeds: Path | None = None, **kw):

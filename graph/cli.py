@@ -1,4 +1,4 @@
-"""The ``cakg`` command line: build | validate | query | export | stats | disputes | serve."""
+"""The ``cakg`` command line: build | validate | query | export | stats | disputes | publish | serve."""
 
 from __future__ import annotations
 
@@ -229,13 +229,47 @@ def disputes(data):
 
 
 @main.command()
+@click.option("--to", "url", required=True, metavar="URL",
+              help="The engine's SPARQL query endpoint (Oxigraph server: http://HOST:PORT/query; "
+                   "Virtuoso: http://HOST:PORT/sparql).")
+@click.option("--graph", "graph", default=None, metavar="IRI",
+              help="Named graph to load into (default: a new https://w3id.org/cakg/graph/<stamp>).")
+@data_option
+def publish(url, graph, data):
+    """Load the built graph into a running SPARQL engine and make it the live graph.
+
+    The graph goes into a new named graph; the live-graph pointer (in https://w3id.org/cakg/meta)
+    is switched only once the engine holds every triple, so a failed publish leaves the served
+    graph as it was. Graphs older than the one replaced are dropped. Virtuoso's login is read
+    from CAKG_STORE_USER / CAKG_STORE_PASSWORD (default dba/dba).
+    """
+    from .store import EngineRefused, StoreUnavailable
+    from .store.publish import PublishError, publish_store
+
+    store = _open_store(data)
+    try:
+        result = publish_store(store, url, graph, progress=_progress)
+    except (PublishError, StoreUnavailable, EngineRefused) as exc:
+        click.echo(f"error: publish failed: {exc}", err=True)
+        sys.exit(1)
+    click.echo(json.dumps(result.__dict__, indent=2))
+
+
+@main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @seeds_option
 @data_option
+@click.option("--store", "store_url", default=None, metavar="URL",
+              help="Serve a remote SPARQL engine's live graph (see 'cakg publish') instead of the embedded "
+                   "store (default: CAKG_STORE_URL).")
 @click.option("--reload", is_flag=True, help="Reload on code changes (development).")
-def serve(host, port, seeds, data, reload):
-    """Serve the HTTP API and browser views (builds the graph from seeds first if no store exists)."""
+def serve(host, port, seeds, data, store_url, reload):
+    """Serve the HTTP API and browser views (builds the graph from seeds first if no store exists).
+
+    With --store (or CAKG_STORE_URL) it serves the engine's live graph and holds no data itself;
+    a graph published later is picked up without a restart, as is a new build of the embedded store.
+    """
     import os
 
     import uvicorn
@@ -246,6 +280,12 @@ def serve(host, port, seeds, data, reload):
 
     if data:
         os.environ["CAKG_DATA_DIR"] = str(data)
+    if store_url:
+        os.environ["CAKG_STORE_URL"] = store_url
+    if os.environ.get("CAKG_STORE_URL"):
+        click.echo(f"serving the SPARQL engine at {os.environ['CAKG_STORE_URL']} on http://{host}:{port}/", err=True)
+        uvicorn.run("api.app:create_app", factory=True, host=host, port=port, reload=reload)
+        return
     if current_store_path(data) is None:
         click.echo("no store yet: building it from the seeds first", err=True)
         try:

@@ -78,6 +78,38 @@ def canonical_query(query: str) -> tuple[str | None, dict | None]:
     return text, None
 
 
+ENGINE_SCHEMES = ("bif:", "sql:")
+
+
+def _engine_function(parsed) -> str | None:
+    """The first IRI in the parse tree in one of Virtuoso's function schemes (``bif:``, ``sql:``).
+
+    >>> _engine_function(__import__("rdflib.plugins.sparql.parser", fromlist=["Query"]).Query.parse_string(
+    ...     "PREFIX bif: <bif:> SELECT * WHERE { ?s ?p ?o FILTER(bif:contains(?o, 'x')) }"))
+    'bif:contains'
+    """
+    from rdflib import URIRef
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    seen: set[int] = set()
+    stack = [parsed]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, URIRef):
+            if str(node).lower().startswith(ENGINE_SCHEMES):
+                return str(node)
+        elif isinstance(node, CompValue):
+            if node.name == "pname" and str(node.get("prefix", "")).lower() in ("bif", "sql"):
+                return f"{node.get('prefix')}:{node.get('localname', '')}"
+            stack.extend(node.values())
+        elif isinstance(node, (list, tuple)) or (hasattr(node, "asList") and not isinstance(node, str)):
+            stack.extend(node)
+    return None
+
+
 @lru_cache(maxsize=512)
 def check_query(query: str) -> tuple[str | None, dict | None]:
     """Parse and inspect a query that is already canonical (:func:`canonical_query`): ``(form,
@@ -122,6 +154,10 @@ def check_query(query: str) -> tuple[str | None, dict | None]:
         if node.name == "DatasetClause":
             return None, _error(400, "dataset_refused", "FROM / FROM NAMED are refused: queries run over "
                                 "this endpoint's one default graph (drop the clause)")
+    refused = _engine_function(parsed)
+    if refused:
+        return None, _error(400, "function_refused", f"{refused} is refused: engine-specific functions (Virtuoso's "
+                            "bif: and sql:) are not part of SPARQL 1.1 and may reach the engine's host")
     try:
         algebra = translateQuery(parsed, initNs=PREFIXES).algebra
     except Exception as exc:  # noqa: BLE001 - e.g. an unknown prefix

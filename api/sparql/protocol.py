@@ -39,12 +39,15 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from graph.formats import GRAPH_OFFERS, RESULT_OFFERS, negotiate
 from graph.settings import Settings
+from graph.store import SparqlEndpointStore
 from graph.vocab import PREFIXES
 
+from ..deps import get_store
 from ..errors import ApiError
 from ..views.templating import render
 from .description import DESCRIPTION_OFFERS, EXAMPLES, _description_response
 from .pool import PoolBusy, QueryTimeout, runtime
+from .remote import RemoteTimeout, evaluate_remote
 
 router = APIRouter()
 
@@ -172,7 +175,6 @@ async def sparql(request: Request) -> Response:
                        f"{', '.join(RESULT_OFFERS + GRAPH_OFFERS)}")
     job = {"query": query, "result_media": result_media, "graph_media": graph_media,
            "row_cap": settings.sparql_row_cap, "max_bytes": settings.sparql_max_result_bytes}
-    rt = runtime(request.app)
     client = request.client.host if request.client else "?"
     inflight: dict[str, int] | None = getattr(request.app.state, "sparql_inflight", None)
     if inflight is None:  # queries in flight per client address (one event loop: no lock needed)
@@ -184,10 +186,15 @@ async def sparql(request: Request) -> Response:
                        f"{'it' if per_client == 1 else 'them'} to finish", headers={"Retry-After": "1"})
     inflight[client] = inflight.get(client, 0) + 1
     loop = asyncio.get_running_loop()
-    future = loop.run_in_executor(rt.executor, rt.pool.run, job, settings.sparql_timeout)
+    store = get_store(request)
+    if isinstance(store, SparqlEndpointStore):  # a remote engine: guard here, evaluate there
+        future = loop.run_in_executor(None, evaluate_remote, store, job, settings.sparql_timeout)
+    else:
+        rt = runtime(request.app)
+        future = loop.run_in_executor(rt.executor, rt.pool.run, job, settings.sparql_timeout)
     try:
         result = await asyncio.wait_for(future, timeout=2 * settings.sparql_timeout + 120)
-    except QueryTimeout:
+    except (QueryTimeout, RemoteTimeout):
         raise ApiError(503, "timeout", f"the query ran for more than {settings.sparql_timeout:g} s and was "
                        "stopped; narrow it (LIMIT, more specific patterns) and try again",
                        headers={"Retry-After": "1"}) from None

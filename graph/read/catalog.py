@@ -192,9 +192,9 @@ def to_json(value: Any) -> Any:
 _ENTITIES = """
 SELECT ?id ?label ?kind ?subtype ?note WHERE {
   %(pattern)s
-  ?e cakg:id ?id ; rdfs:label ?label ; a ?cls . ?cls cakg:kindName ?kind . FILTER(?kind != "source")
+  ?cls cakg:kindName ?kind . FILTER(?kind != "source") ?e a ?cls ; cakg:id ?id ; rdfs:label ?label .
   OPTIONAL { ?e cakg:subtype ?subtype } OPTIONAL { ?e skos:note ?note }
-}"""
+}"""  # kinds first: at 5 M triples 8 s instead of 38 s in pyoxigraph (it joins in the order written)
 
 _NAMES = """
 SELECT ?id ?p ?text (LANG(?text) AS ?lang) WHERE {

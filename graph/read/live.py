@@ -40,7 +40,8 @@ class LiveGraph:
     switch (the SPARQL pool restarts its workers on the new store)."""
 
     def __init__(self, store: GraphStore | None = None, *, opener: Callable[[], tuple[GraphStore, str]] | None = None,
-                 probe: Callable[[], str | None] | None = None, check_every: float = 1.0):
+                 probe: Callable[[], str | None] | None = None, check_every: float = 1.0,
+                 fallback: GraphStore | None = None):
         if store is None and opener is None:
             raise ValueError("give a store or an opener")
         self._opener, self._probe, self.check_every = opener, probe, check_every
@@ -52,7 +53,13 @@ class LiveGraph:
             self._generation = Generation(getattr(store, "generation", None) or f"store-{id(store)}", store,
                                           Catalog(store, getattr(store, "generation", None)))
         else:
-            self._generation = self._open()
+            try:
+                self._generation = self._open()
+            except Exception:
+                if fallback is None:
+                    raise
+                # the remote engine is down at start: serve (503s) from the fallback until it answers
+                self._generation = Generation("unavailable", fallback, Catalog(fallback, "unavailable"))
 
     def _open(self) -> Generation:
         store, name = self._opener()
@@ -90,7 +97,17 @@ class LiveGraph:
         from ..store import SparqlEndpointStore, current_store_path, open_store
 
         if settings.store_url:
-            return cls(SparqlEndpointStore(settings.store_url))
+            root = SparqlEndpointStore(settings.store_url, timeout=settings.sparql_timeout + 25)
+            default = f"default-graph:{settings.store_url}"  # an engine nothing was published to
+
+            def remote_opener() -> tuple[GraphStore, str]:
+                graph = root.engine.live_graph()
+                return root.with_graph(graph), graph or default
+
+            def remote_probe() -> str | None:
+                return root.engine.live_graph() or default
+
+            return cls(opener=remote_opener, probe=remote_probe, fallback=root)
         data = settings.data_dir
 
         def opener() -> tuple[GraphStore, str]:

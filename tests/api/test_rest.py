@@ -1,5 +1,6 @@
 """REST/JSON routes over the fixture graph: search, profiles, affiliations at a date, relations,
-disputes, sources, stats, content negotiation and JSON errors."""
+disputes, sources, stats, content negotiation and JSON errors; on every backend (embedded store,
+Oxigraph server, Virtuoso) with the same expected answers."""
 
 from __future__ import annotations
 
@@ -17,11 +18,9 @@ from graph.testing import compile_to_ntriples
 
 
 @pytest.fixture(scope="module")
-def c():
-    from graph.testing import fixture_store
-
-    with TestClient(create_app(fixture_store())) as client:
-        yield client
+def c(backend_client):
+    """The fixture graph on each backend (tests/conftest.py): the same answers are expected of all."""
+    return backend_client
 
 
 # ---------------------------------------------------------------------------- search
