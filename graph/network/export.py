@@ -23,7 +23,7 @@ from .projection import edge_record, project
 
 CSV_COLUMNS = ["tie", "source", "source_label", "target", "target_label", "relation", "relation_label", "category",
                "first", "last", "presumed_until", "ended_on", "end_reason", "one_off", "circa", "datings",
-               "qualifiers", "claims", "sources", "disputed", "disputes"]
+               "qualifiers", "claims", "sources", "disputed", "disputes", "spans"]
 _SKIP = {"rule"}  # the timeline.Tie object on each edge: not an attribute a file can hold
 
 
@@ -63,8 +63,21 @@ def to_csv(G: nx.MultiDiGraph) -> str:
     writer.writeheader()
     for u, v, d in sorted(G.edges(data=True), key=lambda e: e[2]["tie"]):
         rec = edge_record(G, u, v, d)
-        writer.writerow({k: _flat(rec[k]) if rec[k] is not None else "" for k in CSV_COLUMNS})
+        row = {k: _flat(rec[k]) if rec[k] is not None else "" for k in CSV_COLUMNS}
+        row["spans"] = spans_text(rec["spans"])
+        writer.writerow(row)
     return buf.getvalue()
+
+
+def spans_text(runs: list[dict]) -> str:
+    """A tie's runs (:func:`graph.timeline.span_dicts`) as one CSV cell: ``status from/to`` joined
+    by ``'; '`` (an open side left empty), so a spreadsheet can read a tie's status at any date
+    without working the rule out again.
+
+    >>> spans_text([{"status": "holds", "from": "2015-01-01", "to": "2016-12-31"}, {"status": "presumed", "from": "2017-01-01", "to": None}])
+    'holds 2015-01-01/2016-12-31; presumed 2017-01-01/'
+    """
+    return "; ".join(f"{r['status']} {r['from'] or ''}/{r['to'] or ''}" for r in runs)
 
 
 def to_graphml(G: nx.MultiDiGraph) -> bytes:
