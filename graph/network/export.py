@@ -137,6 +137,8 @@ def to_gexf(G: nx.MultiDiGraph) -> bytes:
     True
     >>> re.search(r'<edge [^>]*id="usman-ghazi--leaderOf--imu"[^>]*kind="leaderOf"', xml) is not None
     True
+    >>> len(re.findall(r'<attribute id="[^"]+" title="status"', xml))
+    1
     """
     H = nx.MultiDiGraph()
     H.graph.update(mode="dynamic", name="cakg")
@@ -164,6 +166,7 @@ def to_gexf(G: nx.MultiDiGraph) -> bytes:
     nx.write_gexf(H, buf, encoding="utf-8", prettyprint=True, version="1.2draft")
     xml = buf.getvalue().decode("utf-8")
     xml = re.sub(r"<graph ([^>]*)>", _fix_graph_element, xml, count=1)
+    xml = _one_status_attribute(xml)
     kinds = {d["tie"]: d["relation"] for *_, d in G.edges(data=True)}
     xml = re.sub(r'<edge ([^>]*?)id="([^"]*)"', lambda m: _add_kind(m, kinds), xml)
     return xml.encode("utf-8")
@@ -190,6 +193,20 @@ def merge_intervals(intervals: Iterable[tuple[str | None, str | None]]) -> list[
                 continue
         merged.append([a, b])
     return [(None if a == lo else a, None if b == hi else b) for a, b in merged]
+
+
+def _one_status_attribute(xml: str) -> str:
+    """networkx declares ``status`` twice when some edges have runs and others (timeless ties) a
+    status at every date: once dynamic, once static. Keep the dynamic one only: a value without
+    ``start``/``end`` holds at every date, as GEXF reads it."""
+    blocks = {m.group(1): m.group(2) for m in re.finditer(r'<attributes mode="(static|dynamic)" class="edge">(.*?)</attributes>',
+                                                          xml, flags=re.S)}
+    find = lambda mode: re.search(r'<attribute id="([^"]+)" title="status"', blocks.get(mode, ""))
+    dynamic, static = find("dynamic"), find("static")
+    if not (dynamic and static):
+        return xml
+    xml = re.sub(r'\s*<attribute id="%s" title="status"[^>]*/>' % re.escape(static.group(1)), "", xml, count=1)
+    return xml.replace(f'<attvalue for="{static.group(1)}" ', f'<attvalue for="{dynamic.group(1)}" ')
 
 
 def _fix_graph_element(m: re.Match) -> str:
