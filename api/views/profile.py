@@ -193,6 +193,14 @@ def _timeline(profile: dict, families: dict) -> dict:
     return {"first_year": first, "last_year": last, "rows": rows}
 
 
+def timeline_chart_of(profile: dict) -> dict | None:
+    """The hook the profile page calls for its timeline (``_timeline.html``): the SVG boxes of
+    ``profile["timeline"]`` (:func:`api.views.charts.timeline_chart`), ``None`` when nothing is dated."""
+    from .charts import timeline_chart
+
+    return timeline_chart(profile["timeline"])
+
+
 def profile_data(cat: Catalog, entity_id: str) -> dict | None:
     """Everything the profile page shows (see the module docstring), or ``None``."""
     profile = queries.entity_profile(cat, entity_id)
