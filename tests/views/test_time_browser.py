@@ -4,12 +4,17 @@ visible, their links open the profiles, markup in names stays text, and no reque
 127.0.0.1 (the ``page`` fixture checks that after every test, and that no script error occurred).
 """
 
+# ruff: noqa: F811 - the tests take the imported browser fixtures (page) as arguments
+
 from __future__ import annotations
 
 import pytest
 
 from graph.testing import fixture_store
-from tests.views.test_browser import api, browser, no_script_ran, page  # noqa: F401 - fixtures
+
+# the browser fixtures of test_browser.py (one Chromium per module; a page that fails the test on any
+# request off 127.0.0.1 or any script error), used under their own names
+from tests.views.test_browser import api, browser, no_script_ran, page  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
