@@ -121,6 +121,16 @@ class Claim(BaseModel):
     status: Status | None = Field(None, description="Its tie's status at the date asked (null when none was)")
 
 
+class Span(BaseModel):
+    """One run of a tie's life: its status from one day to another (``null``: open)."""
+
+    status: Status
+    from_: str | None = Field(None, alias="from", examples=["2015-01-01"])
+    to: str | None = Field(None, examples=["2016-12-31"])
+
+    model_config = {"populate_by_name": True}
+
+
 class Tie(BaseModel):
     """One relation (subject, relation, object) with the days of the time rule and its claims."""
 
@@ -142,6 +152,7 @@ class Tie(BaseModel):
     one_off: bool = Field(description="A one-off act (or a figure): holds at its date only")
     factual: bool = Field(description="False for a forecast, an aim, a plan or a failed attempt: never holds")
     disputed: bool
+    spans: list[Span] = Field(default_factory=list, description="Its life by the time rule: runs of holds, presumed, ended")
     claims: list[Claim] = Field(description="The claims that attest it")
 
 

@@ -360,6 +360,19 @@ def spans(tie: Tie) -> list[tuple[str, _dt.date | None, _dt.date | None]]:
     return runs
 
 
+def span_dicts(tie: Tie) -> list[dict]:
+    """:func:`spans` as JSON-ready dicts ``{"status", "from", "to"}`` (ISO days, ``None`` = open):
+    what the API, the profile timelines, the notebooks' charts and the exports are given, so none
+    of them works the runs out again.
+
+    >>> t = Tie("k", "a", "r", "b", ("c",), _dt.date(2015, 1, 1), _dt.date(2016, 12, 31), ended_on=_dt.date(2018, 6, 30))
+    >>> [(s["status"], s["from"], s["to"]) for s in span_dicts(t)]
+    [('holds', '2015-01-01', '2016-12-31'), ('presumed', '2017-01-01', '2018-06-30'), ('ended', '2018-07-01', None)]
+    """
+    iso = lambda d: d.isoformat() if d else None
+    return [{"status": s, "from": iso(a), "to": iso(b)} for s, a, b in spans(tie)]
+
+
 def attested_overlap(a: Dated, b: Dated) -> bool:
     """Whether two claims' attested days meet (disputes compare attested time, never presumed)."""
     if a.first is None or b.first is None:

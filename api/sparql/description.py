@@ -16,24 +16,55 @@ from ..links import base_of
 DESCRIPTION_OFFERS = ["text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml"]
 
 
+#: Relations as they stood in a year, read from the ties the build writes (``cakg:Tie``: the time
+#: rule of :mod:`graph.timeline` applied once, its days materialised): a tie holds in the year when it
+#: is attested then (``firstAttested``..``lastAttested``), is presumed when the year falls after its
+#: last attestation and before it ended (``endedOn``, absent while nothing has ended it); a one-off act
+#: is only at its own days; a timeless tie (a place inside another) holds in every year. The tests
+#: check that this query answers, year by year, exactly what ``/relations?at=`` answers.
+TIES_IN_YEAR = """\
+SELECT ?tie ?subject ?relation ?object ?status ?first ?last ?endedOn ?endReason WHERE {
+  ?t a cakg:Tie ; cakg:id ?tie ; cakg:factual true ; cakg:relation ?relation ;
+     cakg:subject/cakg:id ?subject ; cakg:object/cakg:id ?object ; cakg:firstAttested ?first ;
+     cakg:oneOff ?oneOff ; cakg:holdsAlways ?always .%(relation)s
+  OPTIONAL { ?t cakg:lastAttested ?last } OPTIONAL { ?t cakg:endedOn ?endedOn } OPTIONAL { ?t cakg:endReason ?endReason }
+  BIND("%(year)s-01-01"^^xsd:date AS ?yearStart) BIND("%(year)s-12-31"^^xsd:date AS ?yearEnd)
+  FILTER(?always || (?first <= ?yearEnd && IF(?oneOff, ?last >= ?yearStart, !BOUND(?endedOn) || ?endedOn >= ?yearStart)))
+  BIND(IF(?always || ?last >= ?yearStart, "holds", "presumed") AS ?status)
+} ORDER BY ?relation ?tie"""
+
+
+def ties_in_year(year: int | str, relation: str | None = None) -> str:
+    """:data:`TIES_IN_YEAR` for a year (and optionally one relation, e.g. ``protectedBy``).
+
+    >>> "2021-12-31" in ties_in_year(2021, "protectedBy") and "cakg:relation cakg:protectedBy" in ties_in_year(2021, "protectedBy")
+    True
+    """
+    year = int(year)
+    if relation is not None and not relation.isidentifier():
+        raise ValueError(f"not a relation name: {relation!r}")
+    where = f"\n  ?t cakg:relation cakg:{relation} ." if relation else ""
+    return TIES_IN_YEAR % {"year": f"{year:04d}", "relation": where}
+
+
 # The questions analysts ask, as example queries (shown on the query page; used by the benchmark).
+# Questions about time read the ties the build writes (see TIES_IN_YEAR), never a claim's own dates.
 EXAMPLES: list[dict[str, str]] = [
-    {"name": "Who protects whom in 2021", "query": """\
-SELECT ?protector ?protectorLabel ?group ?groupLabel ?asOf ?from ?until WHERE {
-  ?c a cakg:Claim ; cakg:relation cakg:protectedBy ; cakg:subject ?group ; cakg:object ?protector .
-  ?group rdfs:label ?groupLabel . ?protector rdfs:label ?protectorLabel .
-  OPTIONAL { ?c cakg:validFrom ?from } OPTIONAL { ?c cakg:validUntil ?until } OPTIONAL { ?c cakg:asOf ?asOf }
-  FILTER(IF(BOUND(?from) || BOUND(?until),
-            (!BOUND(?from) || ?from <= "2021-12-31"^^xsd:date) && (!BOUND(?until) || ?until >= "2021-01-01"^^xsd:date),
-            STRSTARTS(STR(?asOf), "2021")))
-} ORDER BY ?protectorLabel ?groupLabel"""},
-    {"name": "Who leads each group (current claims)", "query": """\
-SELECT ?group ?groupLabel ?leader ?leaderLabel ?from ?asOf WHERE {
-  ?c a cakg:Claim ; cakg:relation cakg:leaderOf ; cakg:subject ?leader ; cakg:object ?group ; cakg:current true .
+    {"name": "Who protects whom in 2021", "query": ties_in_year(2021, "protectedBy")},
+    {"name": "Every relation as it stood in 2015, with its status", "query": ties_in_year(2015)},
+    {"name": "Who leads each group now (ties nothing has ended)", "query": """\
+SELECT ?group ?groupLabel ?leader ?leaderLabel ?first ?last WHERE {
+  ?t a cakg:Tie ; cakg:relation cakg:leaderOf ; cakg:factual true ; cakg:oneOff false ;
+     cakg:subject ?leader ; cakg:object ?group ; cakg:firstAttested ?first ; cakg:lastAttested ?last .
+  FILTER NOT EXISTS { ?t cakg:endedOn ?ended }
   ?group a cakg:MilitantGroup ; rdfs:label ?groupLabel . ?leader rdfs:label ?leaderLabel .
-  FILTER NOT EXISTS { ?c cakg:qualifier cakg:q-former }
-  OPTIONAL { ?c cakg:start ?from } OPTIONAL { ?c cakg:asOf ?asOf }
 } ORDER BY ?groupLabel ?leaderLabel"""},
+    {"name": "How each leadership ended (death, successor, former, an explicit end)", "query": """\
+SELECT ?leaderLabel ?groupLabel ?endedOn ?endReason ?endedBy WHERE {
+  ?t a cakg:Tie ; cakg:relation cakg:leaderOf ; cakg:subject ?leader ; cakg:object ?group ;
+     cakg:endedOn ?endedOn ; cakg:endReason ?endReason ; cakg:endedBy/cakg:id ?endedBy .
+  ?group rdfs:label ?groupLabel . ?leader rdfs:label ?leaderLabel .
+} ORDER BY ?endedOn"""},
     {"name": "Which groups sit inside HTS", "query": """\
 SELECT ?group ?groupLabel ?relation WHERE {
   VALUES ?relation { cakg:memberOfCoalition cakg:factionOf }

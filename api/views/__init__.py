@@ -15,15 +15,19 @@ Safety and offline use:
 * :mod:`api.views.pages`       ``/`` (index) and ``/views/entities/{id}`` (profiles; also what
   ``GET /entities/{id}`` answers to a browser, through :func:`api.views.pages.entity_page`)
 * :mod:`api.views.network`     ``/views/network``: the network view (pyvis data drawn by vis-network)
+* :mod:`api.views.changes`     ``/views/changes``: what changed between two dates
+* :mod:`api.views.lineage`     ``/views/lineage``: the groups' lineage as lanes over time
 * :mod:`api.views.models`      the typed JSON twins of the pages
 """
 
 from fastapi import APIRouter
 
-from . import network, pages
+from . import changes, lineage, network, pages
 
 router = APIRouter()
 router.include_router(pages.router)
 router.include_router(network.router)
+router.include_router(changes.router)
+router.include_router(lineage.router)
 
 __all__ = ["router"]

@@ -71,3 +71,59 @@ def timeline_chart(timeline: dict, left: float = 260.0, width: float = 640.0) ->
         rows.append({**row, "y": y, "shapes": shapes, "end_x": end})
     height = 24 + len(rows) * ROW + 8
     return {"width": left + width + 20, "height": height, "left": left, "ticks": axis.ticks(), "rows": rows}
+
+
+LANE = 30          # lineage lane height (px)
+#: connector colours of the lineage view, by kind of event (graph.read.lineage.LINEAGE)
+LINEAGE_COLOURS = {"split": "#d62728", "merger": "#9467bd", "origin": "#8c564b", "pledge": "#ff7f0e",
+                   "umbrella": "#2ca02c", "faction": "#1f77b4", "affiliate": "#17becf", "defection": "#e377c2"}
+
+
+def lineage_chart(data: dict, left: float = 230.0, width: float = 720.0) -> dict | None:
+    """Boxes of the lineage view (:func:`graph.read.lineage.lineage`): one lane per group (solid
+    while its ties are attested, faded after while one is still presumed), leaders as marks on
+    their group's lane, and each event as a vertical connector from the subject's lane to the
+    object's at its first attested day (an arrow at the object's end, an end mark where it ended).
+
+    >>> from graph.testing import fixture_catalog
+    >>> from graph.read.lineage import lineage
+    >>> chart = lineage_chart(lineage(fixture_catalog()))
+    >>> y = {lane["group"]["id"]: lane["y"] for lane in chart["lanes"]}
+    >>> split = next(c for c in chart["connectors"] if c["event"]["kind"] == "split")
+    >>> (split["y1"], split["tip"]) == (y["imu-uzbek-faction"], y["imu"])
+    True
+    """
+    if not data["lanes"] or data["first_year"] is None:
+        return None
+    first, last = data["first_year"], max(data["last_year"], data["first_year"] + 1)
+    axis = Axis(first, last, left, width)
+    lane_y = {lane["group"]["id"]: 34 + i * LANE + LANE / 2 for i, lane in enumerate(data["lanes"])}
+    lanes = []
+    for lane in data["lanes"]:
+        y = lane_y[lane["group"]["id"]]
+        x0 = axis.x(lane["first"]) if lane["first"] else left
+        x1 = axis.x_end(lane["last"]) if lane["last"] else left + width
+        marks = [{"x": axis.x(item["first_attested"]), "y": y, "label": item["person"]["label"],
+                  "person": item["person"]["id"], "tie": item["key"],
+                  "end_x": axis.x_end(item["ended_on"]) if item["ended_on"] else None} for item in lane["leaders"]]
+        lanes.append({**lane, "y": y, "x0": x0, "x1": x1, "open_x1": left + width if lane["open"] else None,
+                      "marks": marks})
+    connectors, used = [], {}
+    for event in data["events"]:
+        a, b = lane_y.get(event["subject"]["id"]), lane_y.get(event["object"]["id"])
+        if a is None or b is None:
+            continue
+        x = axis.x(event["first_attested"])
+        if event["one_off"] and event["last_attested"]:
+            x = round((axis.x(event["first_attested"]) + axis.x_end(event["last_attested"])) / 2, 1)
+        shift = used.get(round(x), 0)
+        used[round(x)] = shift + 1
+        x = round(x + 5 * shift, 1)
+        towards = 1 if b > a else -1
+        connectors.append({"event": event, "x": x, "y1": a, "y2": round(b - 7 * towards, 1), "tip": b,
+                           "towards": towards, "colour": LINEAGE_COLOURS.get(event["kind"], "#555555"),
+                           "end_x": axis.x_end(event["ended_on"]) if event["ended_on"] else None,
+                           "presumed": event["spans"] and event["spans"][-1]["status"] == "presumed"})
+    return {"width": left + width + 20, "height": 34 + len(lanes) * LANE + 10, "left": left,
+            "ticks": axis.ticks(), "lanes": lanes, "connectors": connectors,
+            "legend": [{"kind": k, "colour": c} for k, c in LINEAGE_COLOURS.items()]}

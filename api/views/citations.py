@@ -98,3 +98,15 @@ def source_list(documents: list[str], sources: dict[str, SourceRecord]) -> list[
                     "reference": full_reference(source, volume), "covers": source.covers,
                     "url": f"/sources/{doc}"})
     return sorted(out, key=lambda s: s["short"].lower())
+
+
+def cite_tie(item: dict, sources: dict[str, SourceRecord]) -> dict:
+    """A tie as :func:`graph.read.queries.tie_json` gives it, with ``cites`` on each claim and,
+    on the tie, the short forms of all its citations once each (``cites``: what a tooltip lists)."""
+    shorts: dict[str, dict] = {}
+    for claim in item.get("claims", ()):
+        claim["cites"] = [cite(Citation(**s), sources) for s in claim["sources"]]
+        for c in claim["cites"]:
+            shorts.setdefault(c["short"], c)
+    item["cites"] = list(shorts.values())
+    return item

@@ -141,3 +141,25 @@ class ProfilePage(EntityProfile):
     mentioned: list[dict[str, Any]] = Field(description="Claims that name the entity otherwise")
     sources: list[SourceEntry] = Field(description="Every source the page cites, once, with its full reference")
     links: dict[str, str] = Field(description="This page as JSON, the API form, the ego network")
+
+
+class LineageLane(BaseModel):
+    group: dict[str, Any] = Field(description="id and label of the group")
+    first: str | None = Field(None, description="First day any of its lineage or leadership ties is attested")
+    last: str | None = Field(None, description="Last day one is attested or ends")
+    open: bool = Field(description="Whether one of them still holds or is presumed to")
+    leaders: list[dict[str, Any]] = Field(description="Its leaderOf ties (person, days by the time rule, why each ended)")
+
+
+class LineageView(BaseModel):
+    """The lineage view: one lane per group, and the ties between groups as events."""
+
+    focus: str | None = None
+    depth: int | None = None
+    lanes: list[LineageLane]
+    index: dict[str, int] = Field(description="Lane number of each group")
+    events: list[dict[str, Any]] = Field(description="Ties between groups (split, merger, origin, pledge, umbrella, "
+                                                     "faction, affiliate, defection), each with its claims and sources")
+    first_year: int | None = None
+    last_year: int | None = None
+    kinds: list[dict[str, Any]] = Field(default_factory=list, description="The kinds of event, their labels and colours")

@@ -23,9 +23,8 @@ from graph.read.search import MAX_QUERY_LENGTH, search_entities
 from ..deps import get_catalog
 from ..errors import ApiError
 from . import models as view_models
-from .charts import timeline_chart
 from .network import NetworkQuery, build_view
-from .profile import profile_data
+from .profile import profile_data, timeline_chart_of
 from .templating import ERRORS, error_response, render, wants_json
 
 router = APIRouter(tags=["pages"])
@@ -119,7 +118,7 @@ def entity_page(request: Request, cat: Catalog, entity_id: str) -> Response:
     if profile is None:
         return error_response(ApiError(404, "not_found", f"no entity with id {entity_id!r} (search with /entities?q=...)"))
     ego = build_view(cat, NetworkQuery(focus=entity_id, depth=1))
-    return render(request, "entity.html", profile=profile, view=ego, chart=timeline_chart(profile["timeline"]),
+    return render(request, "entity.html", profile=profile, view=ego, chart=timeline_chart_of(profile),
                   json_url=profile["links"]["json"])
 
 

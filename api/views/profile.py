@@ -168,16 +168,10 @@ def _timeline(profile: dict, families: dict) -> dict:
                 continue
             other = t["object"] if group["direction"] == "out" else t["subject"]
             label = f"{group['title']} {other['label'] if other else _figure_text(t['claims'][0].get('quantity'))}"
-            runs = []
-            if t["always"]:
-                runs.append({"status": "holds", "from": None, "to": None})
-            elif t["one_off"]:
-                runs.append({"status": "act", "from": t["first_attested"], "to": t["last_attested"]})
-            else:
-                if t["first_attested"]:
-                    runs.append({"status": "holds", "from": t["first_attested"], "to": t["last_attested"]})
-                if t["first_attested"] and (t["ended_on"] is None or t["ended_on"] > t["last_attested"]):
-                    runs.append({"status": "presumed", "from": t["last_attested"], "to": t["ended_on"]})
+            # the runs the time rule gives (graph.timeline.spans): an act is a marker, an ended
+            # run is shown by the end line only
+            runs = [{"status": "act" if t["one_off"] else r["status"], "from": r["from"], "to": r["to"]}
+                    for r in t["spans"] if r["status"] != "ended"]
             for r in runs:
                 for d in (r["from"], r["to"]):
                     if d:
@@ -197,6 +191,14 @@ def _timeline(profile: dict, families: dict) -> dict:
     if last is not None:
         last = max(last, first + 1)
     return {"first_year": first, "last_year": last, "rows": rows}
+
+
+def timeline_chart_of(profile: dict) -> dict | None:
+    """The hook the profile page calls for its timeline (``_timeline.html``): the SVG boxes of
+    ``profile["timeline"]`` (:func:`api.views.charts.timeline_chart`), ``None`` when nothing is dated."""
+    from .charts import timeline_chart
+
+    return timeline_chart(profile["timeline"])
 
 
 def profile_data(cat: Catalog, entity_id: str) -> dict | None:

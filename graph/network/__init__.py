@@ -25,10 +25,20 @@ disputes included).
 
 from .centrality import centrality
 from .dyads import dyad_histories, dyad_history, dyad_sequence, dyad_transitions
-from .export import CSV_COLUMNS, edge_spells, export_network, flat_copy, merge_intervals, to_csv, to_gexf, to_graphml
+from .export import (
+    CSV_COLUMNS,
+    edge_spells,
+    export_network,
+    flat_copy,
+    merge_intervals,
+    spans_text,
+    to_csv,
+    to_gexf,
+    to_graphml,
+)
 from .projection import edge_record, edge_status, filter_network, project
 from .temporal import as_period, dyad_types, snapshot
 
 __all__ = ["CSV_COLUMNS", "as_period", "centrality", "dyad_histories", "dyad_history", "dyad_sequence",
            "dyad_transitions", "dyad_types", "edge_record", "edge_spells", "edge_status", "export_network",
-           "filter_network", "flat_copy", "merge_intervals", "project", "snapshot", "to_csv", "to_gexf", "to_graphml"]
+           "filter_network", "flat_copy", "merge_intervals", "project", "snapshot", "spans_text", "to_csv", "to_gexf", "to_graphml"]

@@ -23,7 +23,7 @@ from .projection import edge_record, project
 
 CSV_COLUMNS = ["tie", "source", "source_label", "target", "target_label", "relation", "relation_label", "category",
                "first", "last", "presumed_until", "ended_on", "end_reason", "one_off", "circa", "datings",
-               "qualifiers", "claims", "sources", "disputed", "disputes"]
+               "qualifiers", "claims", "sources", "disputed", "disputes", "spans"]
 _SKIP = {"rule"}  # the timeline.Tie object on each edge: not an attribute a file can hold
 
 
@@ -63,8 +63,21 @@ def to_csv(G: nx.MultiDiGraph) -> str:
     writer.writeheader()
     for u, v, d in sorted(G.edges(data=True), key=lambda e: e[2]["tie"]):
         rec = edge_record(G, u, v, d)
-        writer.writerow({k: _flat(rec[k]) if rec[k] is not None else "" for k in CSV_COLUMNS})
+        row = {k: _flat(rec[k]) if rec[k] is not None else "" for k in CSV_COLUMNS}
+        row["spans"] = spans_text(rec["spans"])
+        writer.writerow(row)
     return buf.getvalue()
+
+
+def spans_text(runs: list[dict]) -> str:
+    """A tie's runs (:func:`graph.timeline.span_dicts`) as one CSV cell: ``status from/to`` joined
+    by ``'; '`` (an open side left empty), so a spreadsheet can read a tie's status at any date
+    without working the rule out again.
+
+    >>> spans_text([{"status": "holds", "from": "2015-01-01", "to": "2016-12-31"}, {"status": "presumed", "from": "2017-01-01", "to": None}])
+    'holds 2015-01-01/2016-12-31; presumed 2017-01-01/'
+    """
+    return "; ".join(f"{r['status']} {r['from'] or ''}/{r['to'] or ''}" for r in runs)
 
 
 def to_graphml(G: nx.MultiDiGraph) -> bytes:
@@ -124,6 +137,8 @@ def to_gexf(G: nx.MultiDiGraph) -> bytes:
     True
     >>> re.search(r'<edge [^>]*id="usman-ghazi--leaderOf--imu"[^>]*kind="leaderOf"', xml) is not None
     True
+    >>> len(re.findall(r'<attribute id="[^"]+" title="status"', xml))
+    1
     """
     H = nx.MultiDiGraph()
     H.graph.update(mode="dynamic", name="cakg")
@@ -151,6 +166,7 @@ def to_gexf(G: nx.MultiDiGraph) -> bytes:
     nx.write_gexf(H, buf, encoding="utf-8", prettyprint=True, version="1.2draft")
     xml = buf.getvalue().decode("utf-8")
     xml = re.sub(r"<graph ([^>]*)>", _fix_graph_element, xml, count=1)
+    xml = _one_status_attribute(xml)
     kinds = {d["tie"]: d["relation"] for *_, d in G.edges(data=True)}
     xml = re.sub(r'<edge ([^>]*?)id="([^"]*)"', lambda m: _add_kind(m, kinds), xml)
     return xml.encode("utf-8")
@@ -177,6 +193,20 @@ def merge_intervals(intervals: Iterable[tuple[str | None, str | None]]) -> list[
                 continue
         merged.append([a, b])
     return [(None if a == lo else a, None if b == hi else b) for a, b in merged]
+
+
+def _one_status_attribute(xml: str) -> str:
+    """networkx declares ``status`` twice when some edges have runs and others (timeless ties) a
+    status at every date: once dynamic, once static. Keep the dynamic one only: a value without
+    ``start``/``end`` holds at every date, as GEXF reads it."""
+    blocks = {m.group(1): m.group(2) for m in re.finditer(r'<attributes mode="(static|dynamic)" class="edge">(.*?)</attributes>',
+                                                          xml, flags=re.S)}
+    find = lambda mode: re.search(r'<attribute id="([^"]+)" title="status"', blocks.get(mode, ""))
+    dynamic, static = find("dynamic"), find("static")
+    if not (dynamic and static):
+        return xml
+    xml = re.sub(r'\s*<attribute id="%s" title="status"[^>]*/>' % re.escape(static.group(1)), "", xml, count=1)
+    return xml.replace(f'<attvalue for="{static.group(1)}" ', f'<attvalue for="{dynamic.group(1)}" ')
 
 
 def _fix_graph_element(m: re.Match) -> str:

@@ -71,14 +71,14 @@ def gantt(records: list[dict], row: Callable[[dict], str], ax=None, horizon: str
                 ax.plot([mid], [y], marker="D", markersize=8, markeredgecolor=colour if undated else "black",
                         color="white" if undated else colour, markeredgewidth=2 if undated else 1)
             continue
-        if not r["first"]:
-            continue
-        a, b = _day(r["first"]), _day(r["last"])
-        ax.barh(y, max(b - a, 20), left=a, height=0.5, color=colour, alpha=0.85, hatch=hatch,
-                edgecolor="black" if r["disputed"] else colour)
-        if r["ended_on"] is None or r["ended_on"] > r["last"]:  # the presumed span
-            c = _day(r["ended_on"]) if r["ended_on"] else _day(hi)
-            ax.barh(y, max(c - b, 20), left=b, height=0.5, color=colour, alpha=0.3, hatch=hatch, edgecolor=colour)
+        for run in r["spans"]:  # the runs of the time rule (graph.timeline.spans)
+            if run["status"] == "ended":
+                continue
+            a = _day(run["from"]) if run["from"] else _day(lo)
+            b = _day(run["to"]) if run["to"] else _day(hi)
+            held = run["status"] == "holds"
+            ax.barh(y, max(b - a, 20), left=a, height=0.5, color=colour, alpha=0.85 if held else 0.3, hatch=hatch,
+                    edgecolor="black" if r["disputed"] and held else colour)
         if r["ended_on"]:
             ax.plot([_day(r["ended_on"])], [y], marker="|", color="black", markersize=12)
     ax.set_yticks(range(len(rows)), rows)

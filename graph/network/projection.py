@@ -19,7 +19,7 @@ from typing import Iterable
 import networkx as nx
 
 from ..read.catalog import Catalog, TieRecord
-from ..timeline import Period, status_at
+from ..timeline import Period, span_dicts, status_at
 
 
 def _edge_attrs(cat: Catalog, tie: TieRecord, meta: dict) -> dict:
@@ -121,7 +121,8 @@ def filter_network(G: nx.MultiDiGraph, kinds: Iterable[str] | None = None, relat
 
 def edge_record(G: nx.MultiDiGraph, u: str, v: str, data: dict) -> dict:
     """One edge as a flat dict (for tables and sentences): its ends with labels, the relation,
-    the rule's days, the status (when the edge comes from a snapshot), claims, sources, disputes."""
+    the rule's days and ``spans`` (its runs: :func:`graph.timeline.span_dicts`), the status (when the
+    edge comes from a snapshot), claims, sources, disputes."""
     return {
         "tie": data["tie"], "source": u, "source_label": G.nodes[u].get("label", u),
         "target": v, "target_label": G.nodes[v].get("label", v), "relation": data["relation"],
@@ -130,5 +131,5 @@ def edge_record(G: nx.MultiDiGraph, u: str, v: str, data: dict) -> dict:
         "ended_on": data["ended_on"], "end_reason": data["end_reason"], "status": data.get("status"),
         "circa": data["circa"], "datings": list(data["datings"]), "qualifiers": list(data["qualifiers"]),
         "claims": list(data["claims"]), "sources": list(data["sources"]), "disputed": data["disputed"],
-        "disputes": list(data["disputes"]),
+        "disputes": list(data["disputes"]), "spans": span_dicts(data["rule"]),
     }

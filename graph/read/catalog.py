@@ -26,7 +26,7 @@ from functools import lru_cache
 from typing import Any, Iterable
 
 from ..store import GraphStore
-from ..timeline import Period, Tie, period, status_at
+from ..timeline import Period, Tie, period, span_dicts, status_at
 from ..vocab import SOURCE, claim_iri, entity_iri, local_id
 
 __all__ = ["Catalog", "ClaimRecord", "EntityRecord", "EntityRef", "SourceRecord", "TieRecord", "period", "to_json"]
@@ -150,6 +150,10 @@ class TieRecord:
     def status_at(self, when: Period) -> str | None:
         """``holds``, ``presumed``, ``ended`` or ``None`` at ``when`` (:func:`graph.timeline.status_at`)."""
         return status_at(_tie(self), when)
+
+    def spans(self) -> list[dict]:
+        """The tie's runs ``{"status", "from", "to"}`` (:func:`graph.timeline.span_dicts`)."""
+        return span_dicts(_tie(self))
 
 
 @lru_cache(maxsize=200_000)

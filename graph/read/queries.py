@@ -65,6 +65,7 @@ def tie_json(cat: Catalog, tie: TieRecord, status: str | None = None, claims: bo
     out["first_attested"], out["last_attested"] = out.pop("first"), out.pop("last")
     out["category"] = cat.relation_types().get(tie.relation, {}).get("category", "")
     out["status"] = status
+    out["spans"] = tie.spans()
     if claims:
         found = known if known is not None and all(cid in known for cid in tie.claims) else cat.claims_by_id(tie.claims)
         out["claims"] = [claim_json(cat, found[cid], status) for cid in tie.claims if cid in found]
