@@ -48,6 +48,7 @@ from ..views.templating import render
 from .description import DESCRIPTION_OFFERS, EXAMPLES, _description_response
 from .pool import PoolBusy, QueryTimeout, runtime
 from .remote import RemoteTimeout, evaluate_remote
+from .worker import capped
 
 router = APIRouter()
 
@@ -188,7 +189,8 @@ async def sparql(request: Request) -> Response:
     loop = asyncio.get_running_loop()
     store = get_store(request)
     if isinstance(store, SparqlEndpointStore):  # a remote engine: guard here, evaluate there
-        future = loop.run_in_executor(None, evaluate_remote, store, job, settings.sparql_timeout)
+        future = loop.run_in_executor(None, lambda: capped(evaluate_remote(store, job, settings.sparql_timeout),
+                                                            job["max_bytes"]))
     else:
         rt = runtime(request.app)
         future = loop.run_in_executor(rt.executor, rt.pool.run, job, settings.sparql_timeout)

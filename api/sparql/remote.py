@@ -21,6 +21,7 @@ from graph.store.remote import boolean_answer
 from graph.vocab import PREFIXES, sparql_prefixes
 
 from .guard import _error, canonical_query, check_query
+from .worker import TRUNCATED_LINK
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -88,7 +89,7 @@ def evaluate_remote(store: SparqlEndpointStore, job: dict, timeout: float) -> di
     fmt = results_format(media)
     if fmt == ox.QueryResultsFormat.JSON:
         if truncated:
-            out["cakg"] = {"truncated": True, "rowCap": row_cap, "message": f"result truncated to the first {row_cap} rows"}
+            out["head"]["link"] = [f"{TRUNCATED_LINK}?rowCap={row_cap}"]  # as the embedded worker does
         body = json.dumps(out, ensure_ascii=False, separators=(",", ":")).encode()
     else:
         body = ox.parse_query_results(json.dumps(out).encode(), format=ox.QueryResultsFormat.JSON).serialize(format=fmt)
