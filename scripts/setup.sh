@@ -19,3 +19,6 @@ PY=${PYTHON:-python3}
 extras=""; [ "$want_test" = 1 ] && extras="[test]"
 .venv/bin/python -m pip install -q --disable-pip-version-check -e ".${extras}" 2>&1 | grep -v "^WARNING: Location" || true
 .venv/bin/python -c "import graph, api" # fail loudly if the install did not work
+
+# the SPARQL page's editor (YASGUI, MIT licence), from the npm registry, served by the app
+bash scripts/vendor_yasgui.sh

@@ -20,7 +20,7 @@ Safety and offline use:
 
 from fastapi import APIRouter
 
-from . import network, pages
+from . import network, pages, sitenav  # noqa: F401 - sitenav gives the templates site_links
 
 router = APIRouter()
 router.include_router(pages.router)
