@@ -85,6 +85,8 @@
       var depth = form.querySelector("#depth");
       params.set("depth", depth ? depth.value : "1");
     }
+    var scope = form.querySelector("input[name=scope]");
+    if (scope && !focus) params.set("scope", scope.value);
     var allDates = form.querySelector("#all-dates");
     var year = form.querySelector("#year");
     if (year && allDates && !allDates.checked) params.set("at", year.value);
@@ -135,6 +137,8 @@
     }
 
     var year = form.querySelector("#year");
+    var scope = form.querySelector("input[name=scope]");
+    if (scope && !focus) params.set("scope", scope.value);
     var allDates = form.querySelector("#all-dates");
     var label = form.querySelector("#year-label");
     if (year) {

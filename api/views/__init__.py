@@ -22,7 +22,7 @@ Safety and offline use:
 
 from fastapi import APIRouter
 
-from . import changes, lineage, network, pages
+from . import changes, lineage, network, pages, sitenav  # noqa: F401 - sitenav gives the templates site_links
 
 router = APIRouter()
 router.include_router(pages.router)

@@ -15,13 +15,17 @@ class NetworkFilters(BaseModel):
     at: str | None = Field(None, description="The date the graph is shown at (YYYY or YYYY-MM)", examples=["2015"])
     types: list[str] | None = Field(None, description="Relation types shown (null: all)", examples=[["leaderOf"]])
     kinds: list[str] | None = Field(None, description="Entity kinds shown (null: all)", examples=[["group", "person"]])
+    scope: str | None = Field(None, description="Without a focus: groups (the named groups' view) or all", examples=["groups"])
 
 
 class RelationTypeOption(BaseModel):
     name: str = Field(examples=["leaderOf"])
     label: str = Field(examples=["leader of"])
     category: str = Field(examples=["person-group"])
-    color: str = Field(examples=["#1f77b4"])
+    color: str = Field(examples=["#1f77b4"], description="The colour of its family")
+    dashes: Any = Field(False, description="vis-network dash pattern (false: solid): tells the types of a family apart")
+    dash_array: str = Field("none", description="The same pattern as an SVG stroke-dasharray")
+    width: float = Field(1.6, description="Line width (with the dashes, tells the types of a family apart)")
     symmetric: bool
     shown: bool = Field(description="Whether edges of this type are in the view")
 
@@ -36,7 +40,15 @@ class KindOption(BaseModel):
 
 class CategoryColour(BaseModel):
     name: str = Field(examples=["group-group"])
+    label: str = Field("", examples=["between groups"])
     color: str = Field(examples=["#d62728"])
+    in_view: int = Field(0, description="Edges of this family in the view")
+
+
+class ClusterOption(BaseModel):
+    kind: str = Field(examples=["territory"])
+    label: str = Field(examples=["places"])
+    count: int = Field(description="Nodes of this kind in the view (grouped into one cluster on the page)")
 
 
 class Years(BaseModel):
@@ -55,6 +67,8 @@ class NetworkMeta(BaseModel):
     relation_types: list[RelationTypeOption]
     kinds: list[KindOption]
     categories: list[CategoryColour]
+    named_groups: list[str] = Field(default_factory=list, description="The named groups in the view")
+    clusters: list[ClusterOption] = Field(default_factory=list)
 
 
 class NetworkView(BaseModel):

@@ -27,7 +27,6 @@ True
 
 from __future__ import annotations
 
-import colorsys
 import math
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -43,6 +42,7 @@ from graph.read.catalog import Catalog
 from ..deps import get_catalog
 from ..errors import ApiError, bad_parameter
 from . import models as view_models
+from .groups import named_group_ids
 from .templating import ERRORS, error_response, render, wants_json
 
 router = APIRouter(tags=["pages"])
@@ -53,34 +53,52 @@ PHYSICS_MAX_NODES = 500
 #: of networkx's spring layout (pure Python/numpy: ~13 s for 10 iterations on 5,000 nodes)
 NX_LAYOUT_MAX_NODES = 400
 MAX_DEPTH = 4
+#: what a view without a focus shows: the named groups and their direct ties (the default), or all
+SCOPES = ("groups", "all")
+
+#: entity kinds the page groups into one collapsible cluster each (vis-network clustering)
+CLUSTERS = {"territory": "places", "event": "events"}
 
 DEFAULT_KIND_STYLE = {"color": "#bcbd22", "shape": "dot"}
 DEFAULT_COLOUR = "#555555"
 
 
-def relation_colours(relations: dict[str, dict], families: dict[str, dict]) -> dict[str, str]:
-    """One colour per relation type: its family's colour (``ontology/vocabulary.ttl``), in a shade
-    of its own.
+#: line styles that tell the relation types of one family apart (vis-network ``dashes``), combined
+#: with :data:`WIDTHS`: 7 x 2 = 14 distinct styles, as many as the largest family has types
+DASHES: tuple = (False, [10, 5], [2, 4], [12, 4, 2, 4], [5, 2], [16, 6], [2, 2, 8, 2])
+WIDTHS = (1.6, 3.6)
+
+
+def relation_styles(relations: dict[str, dict], families: dict[str, dict]) -> dict[str, dict]:
+    """How each relation type is drawn: its family's colour (``ontology/vocabulary.ttl``), and a
+    line style (dash pattern and width) of its own within the family.
 
     >>> fams = {"group-group": {"color": "#d62728"}}
-    >>> c = relation_colours({"alliedWith": {"category": "group-group"}, "rivalOf": {"category": "group-group"}}, fams)
-    >>> len(set(c.values())) == 2 and all(v.startswith("#") for v in c.values())
+    >>> s = relation_styles({"alliedWith": {"category": "group-group"}, "rivalOf": {"category": "group-group"}}, fams)
+    >>> s["alliedWith"]["color"] == s["rivalOf"]["color"] == "#d62728"
     True
+    >>> (s["alliedWith"]["dashes"], s["alliedWith"]["width"]), (s["rivalOf"]["dashes"], s["rivalOf"]["width"])
+    ((False, 1.6), ([10, 5], 1.6))
     """
-    out: dict[str, str] = {}
+    out: dict[str, dict] = {}
     by_category: dict[str, list[str]] = {}
     for rel, meta in relations.items():
         by_category.setdefault(meta.get("category", ""), []).append(rel)
     for category, rels in by_category.items():
-        base = families.get(category, {}).get("color", DEFAULT_COLOUR)
-        h, l, s = colorsys.rgb_to_hls(*(int(base[i:i + 2], 16) / 255 for i in (1, 3, 5)))
-        rels = sorted(rels)
-        for i, rel in enumerate(rels):
-            light = 0.25 + 0.45 * i / (len(rels) - 1) if len(rels) > 1 else l
-            hue = (h + 0.03 * ((i % 3) - 1)) % 1.0
-            r, g, b = colorsys.hls_to_rgb(hue, light, max(s, 0.35))
-            out[rel] = f"#{round(r * 255):02x}{round(g * 255):02x}{round(b * 255):02x}"
+        colour = families.get(category, {}).get("color", DEFAULT_COLOUR)
+        for i, rel in enumerate(sorted(rels, key=lambda r: relations[r].get("label", r))):
+            out[rel] = {"color": colour, "dashes": DASHES[i % len(DASHES)],
+                        "width": WIDTHS[(i // len(DASHES)) % len(WIDTHS)]}
     return out
+
+
+def dash_array(dashes) -> str:
+    """A vis-network dash pattern as an SVG ``stroke-dasharray`` (for the legend's swatches).
+
+    >>> dash_array(False), dash_array([10, 5])
+    ('none', '10 5')
+    """
+    return " ".join(str(d) for d in dashes) if dashes else "none"
 
 
 
@@ -100,6 +118,8 @@ class NetworkQuery:
     start: str | None = None               # a range: from .. to (instead of at)
     end: str | None = None
     status: tuple[str, ...] = ("holds", "presumed")  # which ties to show at a date
+    scope: str = "groups"                  # without a focus: "groups" (the named groups and their
+                                           # direct ties) or "all" (the whole graph)
 
     @staticmethod
     def _split(value: str | None) -> tuple[str, ...] | None:
@@ -117,7 +137,7 @@ class NetworkQuery:
     @classmethod
     def parse(cls, focus: str | None = None, depth: int | str | None = None, at: str | None = None,
               types: str | None = None, kinds: str | None = None, start: str | None = None,
-              end: str | None = None, status: str | None = None) -> "NetworkQuery":
+              end: str | None = None, status: str | None = None, scope: str | None = None) -> "NetworkQuery":
         """From raw query parameters; raises a 422 :class:`ApiError` naming a malformed one."""
         from graph.read.queries import check_statuses
 
@@ -139,8 +159,11 @@ class NetworkQuery:
             raise bad_parameter("status", str(exc)) from None
         if status and not (at or start or end):
             raise bad_parameter("status", "a status is a status at a date: give at= or from=/to= as well")
+        scope = (scope or "").strip() or "groups"
+        if scope not in SCOPES:
+            raise bad_parameter("scope", f"expected one of {', '.join(SCOPES)}, got {scope!r}")
         return cls(focus=focus, depth=depth_value, at=at, types=cls._split(types), kinds=cls._split(kinds),
-                   start=start, end=end, status=statuses)
+                   start=start, end=end, status=statuses, scope=scope)
 
     @property
     def dated(self) -> bool:
@@ -152,6 +175,8 @@ class NetworkQuery:
         if self.focus:
             out["focus"] = self.focus
             out["depth"] = str(self.depth)
+        elif self.scope != "groups":
+            out["scope"] = self.scope
         if self.at:
             out["at"] = self.at
         if self.start:
@@ -234,12 +259,19 @@ def global_layout(cat: Catalog) -> dict[str, tuple[float, float]]:
     return cat.memo("network-layout", lambda: layout(projection(cat)))
 
 
-def ego_layout(cat: Catalog, q: "NetworkQuery") -> dict[str, tuple[float, float]]:
-    """The layout of an ego network over all dates (the same at every date of the slider)."""
+def view_layout(cat: Catalog, q: "NetworkQuery") -> dict[str, tuple[float, float]]:
+    """The positions of a view's nodes, the same at every date and range: the whole graph's
+    layout, or the layout of the union over all dates of an ego network or of the named groups'
+    view (computed once per set of filters), so that moving the time slider shows change, not a
+    reshuffle."""
+    if not q.focus and q.scope == "all":
+        return global_layout(cat)
+
     def build():
-        H = select_graph(cat, NetworkQuery(focus=q.focus, depth=q.depth, types=q.types, kinds=q.kinds))
-        return layout(nx.MultiGraph((u, v) for u, v in H.edges()) if H.number_of_edges() else H)
-    return cat.memo(("ego-layout", q.focus, q.depth, q.types, q.kinds), build)
+        H = select_graph(cat, NetworkQuery(focus=q.focus, depth=q.depth, types=q.types, kinds=q.kinds, scope=q.scope))
+        pos = layout(H)
+        return pos
+    return cat.memo(("view-layout", q.focus, q.depth if q.focus else None, q.scope, q.types, q.kinds), build)
 
 
 def warm(cat: Catalog) -> None:
@@ -327,6 +359,8 @@ def select_graph(cat: Catalog, q: NetworkQuery) -> nx.MultiDiGraph:
         H = gn.snapshot(H, q.at, start=q.start, end=q.end, statuses=q.status, acts=True)
     if q.types is not None:
         H = gn.filter_network(H, relations=q.types)
+    if not q.focus and q.scope == "groups":
+        return _named_groups_view(cat, G, H)
     if q.focus:
         if q.focus not in H:
             if q.kinds is not None and G.nodes[q.focus].get("kind") not in q.kinds:
@@ -336,6 +370,23 @@ def select_graph(cat: Catalog, q: NetworkQuery) -> nx.MultiDiGraph:
         keep = nx.single_source_shortest_path_length(H.to_undirected(as_view=True), q.focus, cutoff=q.depth)
         H = gn.filter_network(H, nodes=keep)
     return H
+
+
+def _named_groups_view(cat: Catalog, G: nx.MultiDiGraph, H: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """The named groups (always, even without a tie at the date) and their direct ties: the edges
+    with a named group at one end, and the entities at their other ends."""
+    named = [g for g in named_group_ids(cat) if g in G]
+    edges = [(u, v, k, d) for u, v, k, d in H.edges(keys=True, data=True) if u in named or v in named]
+    out = nx.MultiDiGraph()
+    out.graph.update(H.graph)
+    for node in named:
+        out.add_node(node, **G.nodes[node])
+    for u, v, k, d in edges:
+        for node in (u, v):
+            if node not in out:
+                out.add_node(node, **H.nodes[node])
+        out.add_edge(u, v, k, **d)
+    return out
 
 
 def build_view(cat: Catalog, q: NetworkQuery) -> dict[str, Any]:
@@ -355,7 +406,8 @@ def build_view(cat: Catalog, q: NetworkQuery) -> dict[str, Any]:
         degree[v] += 1
     n_nodes = len(H)
     physics = n_nodes <= PHYSICS_MAX_NODES
-    positions = ego_layout(cat, q) if q.focus else global_layout(cat)
+    positions = view_layout(cat, q)
+    named = set(named_group_ids(cat))
 
     nodes: list[dict] = []
     edges: list[dict] = []
@@ -370,19 +422,23 @@ def build_view(cat: Catalog, q: NetworkQuery) -> dict[str, Any]:
             size=round(8 + 5 * math.sqrt(degree[node]), 1), x=x, y=y, kind=kind,
             title=f"{data.get('label', node)}\n{kind_text}\n{degree[node]} relation(s) in this view\n"
                   f"click to open the profile",
-            borderWidth=3 if node == q.focus else 1,
+            borderWidth=3 if node == q.focus or (not q.focus and node in named) else 1,
+            named=node in named,
         ))
-    colours = relation_colours(relations, fams)
+    line_styles = relation_styles(relations, fams)
+    plain = {"color": DEFAULT_COLOUR, "dashes": False, "width": WIDTHS[0]}
     for u, v, key, d in sorted(H.edges(keys=True, data=True), key=lambda e: e[2]):
         meta = relations.get(d["relation"], {})
         status = d.get("status")
-        colour = colours.get(d["relation"], DEFAULT_COLOUR)
+        style = line_styles.get(d["relation"], plain)
+        arrows: dict[str, Any] = {"to": {"enabled": not meta.get("symmetric"), "scaleFactor": 0.6}}
+        if d["disputed"]:  # a disputed tie: a circle half-way along the edge
+            arrows["middle"] = {"enabled": True, "type": "circle", "scaleFactor": 0.7}
         edges.append(dict(
             {"from": u, "to": v}, id=key, relation=d["relation"], category=d["category"],
-            color={"color": colour, "opacity": 0.35 if status == "presumed" else 1.0},
-            arrows="" if meta.get("symmetric") else "to", dashes=d["disputed"], disputed=d["disputed"],
-            status=status, claims=list(d["claims"]), width=1 + min(len(d["claims"]), 4) * 0.5,
-            title=_edge_title(H, u, v, d),
+            color={"color": style["color"], "opacity": 0.35 if status == "presumed" else 1.0},
+            arrows=arrows, dashes=style["dashes"], width=style["width"], disputed=d["disputed"],
+            status=status, claims=list(d["claims"]), title=_edge_title(H, u, v, d),
         ))
 
     all_types = sorted(types_present(cat, q.kinds),
@@ -397,7 +453,8 @@ def build_view(cat: Catalog, q: NetworkQuery) -> dict[str, Any]:
             "edge_count": len(edges),
             "claim_count": sum(len(e["claims"]) for e in edges),
             "physics": physics,
-            "filters": {"focus": q.focus, "depth": q.depth if q.focus else None, "at": q.at, "from": q.start,
+            "filters": {"focus": q.focus, "depth": q.depth if q.focus else None,
+                        "scope": None if q.focus else q.scope, "at": q.at, "from": q.start,
                         "to": q.end, "status": list(q.status) if q.dated else None,
                         "types": list(q.types) if q.types is not None else None,
                         "kinds": list(q.kinds) if q.kinds is not None else None},
@@ -405,12 +462,19 @@ def build_view(cat: Catalog, q: NetworkQuery) -> dict[str, Any]:
             "years": {"first": years[0], "last": years[1]} if years else None,
             "relation_types": [{"name": r, "label": relations.get(r, {}).get("label", r),
                                 "category": relations.get(r, {}).get("category", ""),
-                                "color": colours.get(r, DEFAULT_COLOUR),
+                                "color": line_styles.get(r, plain)["color"],
+                                "dashes": line_styles.get(r, plain)["dashes"],
+                                "dash_array": dash_array(line_styles.get(r, plain)["dashes"]),
+                                "width": line_styles.get(r, plain)["width"],
                                 "symmetric": relations.get(r, {}).get("symmetric", False),
                                 "shown": q.types is None or r in q.types} for r in all_types],
             "kinds": [{"name": k, "label": style["label"], "color": style["color"], "shape": style["shape"],
                        "shown": q.kinds is None or k in q.kinds} for k, style in styles.items()],
-            "categories": [{"name": f["name"], "label": f["label"], "color": f["color"]} for f in fams.values()],
+            "categories": [{"name": f["name"], "label": f["label"], "color": f["color"],
+                            "in_view": sum(1 for e in edges if e["category"] == f["name"])} for f in fams.values()],
+            "named_groups": sorted(named & set(H)),
+            "clusters": [{"kind": k, "label": CLUSTERS[k], "count": sum(1 for n in nodes if n["kind"] == k)}
+                         for k in CLUSTERS],
         },
     }
 
@@ -454,21 +518,24 @@ Types = Annotated[str | None, Query(description="Relation types to show, comma-s
                                     examples=["leaderOf,memberOfCoalition"])]
 Kinds = Annotated[str | None, Query(description="Entity kinds to show, comma-separated (default: all)",
                                     examples=["group,person"])]
+Scope = Annotated[str | None, Query(description="Without a focus: groups (the seven named groups and their direct ties, "
+                                              "the default) or all (the whole graph)", examples=["all"])]
 Cat = Annotated[Catalog, Depends(get_catalog)]
 
 
-def _network(cat, focus, depth, at, types, kinds, start=None, end=None, status=None) -> dict:
+def _network(cat, focus, depth, at, types, kinds, start=None, end=None, status=None, scope=None) -> dict:
     return build_view(cat, NetworkQuery.parse(focus=focus, depth=depth, at=at, types=types, kinds=kinds,
-                                              start=start, end=end, status=status))
+                                              start=start, end=end, status=status, scope=scope))
 
 
 @router.get("/views/network.json", response_model=view_models.NetworkView, summary="Network view data as JSON",
             responses=ERRORS)
 def network_json(cat: Cat, focus: Focus = None, depth: Depth = None, at: AtDate = None, start: FromDate = None,
-                 end: ToDate = None, status: Status = None, types: Types = None, kinds: Kinds = None):
+                 end: ToDate = None, status: Status = None, types: Types = None, kinds: Kinds = None,
+                 scope: Scope = None):
     """The nodes, edges and options the network page draws, for the same filters."""
     try:
-        return _network(cat, focus, depth, at, types, kinds, start, end, status)
+        return _network(cat, focus, depth, at, types, kinds, start, end, status, scope)
     except ApiError as exc:
         return error_response(exc)
 
@@ -477,12 +544,12 @@ def network_json(cat: Cat, focus: Focus = None, depth: Depth = None, at: AtDate 
             summary="Interactive network view (vis-network) with a time slider (a date or a range) and filters")
 def network_page(request: Request, cat: Cat, focus: Focus = None, depth: Depth = None, at: AtDate = None,
                  start: FromDate = None, end: ToDate = None, status: Status = None, types: Types = None,
-                 kinds: Kinds = None):
-    """The whole graph, or the ego network of ``focus`` to ``depth`` steps, at a date or over a
+                 kinds: Kinds = None, scope: Scope = None):
+    """The seven named groups and their direct ties (the default), the whole graph (``scope=all``), or the ego network of ``focus`` to ``depth`` steps, at a date or over a
     range, with only some relation types or entity kinds. The filters stay in the URL, so a view
     can be shared; node positions are computed once for all dates, so moving the slider shows change."""
     try:
-        view = _network(cat, focus, depth, at, types, kinds, start, end, status)
+        view = _network(cat, focus, depth, at, types, kinds, start, end, status, scope)
     except ApiError as exc:
         return error_response(exc)
     if wants_json(request):

@@ -18,26 +18,17 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from graph.read import queries
 from graph.read.catalog import Catalog
-from graph.read.search import MAX_QUERY_LENGTH, search_entities
+from graph.read.search import MAX_QUERY_LENGTH
 
 from ..deps import get_catalog
 from ..errors import ApiError
 from . import models as view_models
+from .groups import NAMED_GROUPS, find_named_group
 from .network import NetworkQuery, build_view
 from .profile import profile_data, timeline_chart_of
 from .templating import ERRORS, error_response, render, wants_json
 
 router = APIRouter(tags=["pages"])
-
-#: the groups the index presents, by the acronym each is known by (found through aliases)
-NAMED_GROUPS = ("IMU", "KTJ", "KIB", "JA", "IJU", "HTS", "ISKP")
-
-
-def find_named_group(cat: Catalog, acronym: str) -> dict | None:
-    """The group whose label or alias is exactly ``acronym`` (through the shared search)."""
-    found = search_entities(cat, acronym, kind="group", limit=5)
-    exact = [hit for hit in found["items"] if hit["score"] >= 100]
-    return exact[0] if exact else None
 
 
 def summary(cat: Catalog, entity_id: str) -> str:

@@ -85,13 +85,13 @@ def drawn_counts(page, container: str = "network") -> tuple[int, int]:
 
 
 def test_network_canvas_has_as_many_nodes_as_the_api(page, live_server, artifacts):
-    page.goto(live_server.url + "/views/network")
+    page.goto(live_server.url + "/views/network?scope=all")
     wait_drawn(page)
     canvas = page.locator("#network canvas")
     box = canvas.bounding_box()
     assert box["width"] > 300 and box["height"] > 300
     nodes, edges = drawn_counts(page)
-    meta = api(live_server, "/views/network.json")["meta"]
+    meta = api(live_server, "/views/network.json?scope=all")["meta"]
     stats = api(live_server, "/stats")
     assert nodes == meta["node_count"] == stats["entities"] > 0
     assert edges == meta["edge_count"] > 0
@@ -106,7 +106,7 @@ def test_network_canvas_has_as_many_nodes_as_the_api(page, live_server, artifact
 
 
 def test_time_slider_changes_the_edges_and_the_url(page, live_server, artifacts):
-    page.goto(live_server.url + "/views/network")
+    page.goto(live_server.url + "/views/network?scope=all")
     wait_drawn(page)
     _, all_edges = drawn_counts(page)
     slider = page.locator("#year")
@@ -117,14 +117,14 @@ def test_time_slider_changes_the_edges_and_the_url(page, live_server, artifacts)
     wait_drawn(page, version=v + 1)
     _, early = drawn_counts(page)
     assert f"at={first}" in page.url
-    assert early == api(live_server, f"/views/network.json?at={first}")["meta"]["edge_count"]
+    assert early == api(live_server, f"/views/network.json?scope=all&at={first}")["meta"]["edge_count"]
     assert early < all_edges
     v = version(page)
     page.keyboard.press("End")
     last = int(slider.get_attribute("max"))
     wait_drawn(page, version=v + 1)
     _, late = drawn_counts(page)
-    assert late == api(live_server, f"/views/network.json?at={last}")["meta"]["edge_count"] != early
+    assert late == api(live_server, f"/views/network.json?scope=all&at={last}")["meta"]["edge_count"] != early
     assert page.locator("#year-label").text_content() == str(last)
     page.screenshot(path=str(artifacts / "network-at-last-year.png"))
     # the URL can be shared: opening it shows the same view
@@ -134,7 +134,7 @@ def test_time_slider_changes_the_edges_and_the_url(page, live_server, artifacts)
 
 
 def test_unticking_a_relation_type_hides_its_edges(page, live_server):
-    page.goto(live_server.url + "/views/network")
+    page.goto(live_server.url + "/views/network?scope=all")
     wait_drawn(page)
     relations = lambda: page.evaluate("() => window.cakg.views.network.edges.get().map(e => e.relation)")
     before = relations()

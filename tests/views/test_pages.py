@@ -100,11 +100,11 @@ def test_index_is_json_by_accept_and_by_suffix(client):
 # ------------------------------------------------------------------------------------ network
 
 def test_network_json_has_every_entity_and_typed_edges(client, store):
-    view = client.get("/views/network.json").json()
+    view = client.get("/views/network.json", params={"scope": "all"}).json()
     assert view["meta"]["node_count"] == len(view["nodes"]) == entity_count(store)
     edges = {e["id"]: e for e in view["edges"]}
-    assert edges["hts--rivalOf--hurras-ad-din"]["arrows"] == ""          # symmetric: no arrow
-    assert edges["usman-ghazi--leaderOf--imu"]["arrows"] == "to"         # directed
+    assert edges["hts--rivalOf--hurras-ad-din"]["arrows"]["to"]["enabled"] is False  # symmetric: no arrow
+    assert edges["usman-ghazi--leaderOf--imu"]["arrows"]["to"]["enabled"] is True    # directed
     # two leaderOf claims (until 2015, from 2009) are one tie: one edge listing both, with its dates by the rule
     assert len(edges["usman-ghazi--leaderOf--imu"]["claims"]) == 2
     title = edges["usman-ghazi--leaderOf--imu"]["title"]
@@ -116,18 +116,21 @@ def test_network_json_has_every_entity_and_typed_edges(client, store):
     assert nodes["taliban"]["size"] > nodes["jafar-yuldash"]["size"]
     assert view["options"]["physics"]["enabled"] is True
     assert {k["name"] for k in view["meta"]["kinds"]} >= {"group", "person", "state", "territory", "body"}
-    # edge colour by relation type: every type its own colour, the same one its checkbox shows
-    by_type = {}
+    # edge colour by relation family; inside a family every type its own line style (dashes, width),
+    # the same one its legend swatch shows
+    families = {f["name"]: f["color"] for f in view["meta"]["categories"]}
+    styles = {r["name"]: r for r in view["meta"]["relation_types"]}
     for e in view["edges"]:
-        by_type.setdefault(e["relation"], set()).add(e["color"]["color"])
-    assert all(len(c) == 1 for c in by_type.values())
-    assert len({next(iter(c)) for c in by_type.values()}) == len(by_type)
-    swatches = {r["name"]: r["color"] for r in view["meta"]["relation_types"]}
-    assert all(swatches[r] in c for r, c in by_type.items())
+        assert e["color"]["color"] == families[e["category"]] == styles[e["relation"]]["color"]
+        assert (e["dashes"], e["width"]) == (styles[e["relation"]]["dashes"], styles[e["relation"]]["width"])
+    by_family = {}
+    for r in styles.values():
+        by_family.setdefault(r["category"], []).append((str(r["dashes"]), r["width"]))
+    assert all(len(set(v)) == len(v) for v in by_family.values())
 
 
 def test_network_at_a_date(client):
-    counts = {at: client.get("/views/network.json", params={"at": at}).json()["meta"]["edge_count"]
+    counts = {at: client.get("/views/network.json", params={"at": at, "scope": "all"}).json()["meta"]["edge_count"]
               for at in ("2009", "2015", "2022")}
     assert len(set(counts.values())) == 3
     view = client.get("/views/network.json", params={"at": "2010", "types": "leaderOf"}).json()
@@ -141,6 +144,24 @@ def test_network_at_a_date(client):
     assert {e["status"] for e in view["edges"]} == {"presumed"} and {e["color"]["opacity"] for e in view["edges"]} == {0.35}
     ranged = client.get("/views/network.json", params={"from": "2008", "to": "2010", "types": "leaderOf"}).json()
     assert {e["from"] for e in ranged["edges"]} == {"tahir-yuldash", "usman-ghazi"}
+
+
+def test_default_network_is_the_named_groups_and_their_direct_ties(client):
+    from api.views.groups import named_group_ids
+    from graph.read.catalog import Catalog
+
+    named = set(named_group_ids(Catalog(client.app.state.live.current().store)))
+    view = client.get("/views/network.json").json()
+    assert set(view["meta"]["named_groups"]) == named and named <= {n["id"] for n in view["nodes"]}
+    assert all(e["from"] in named or e["to"] in named for e in view["edges"]) and view["edges"]
+    whole = client.get("/views/network.json", params={"scope": "all"}).json()
+    assert whole["meta"]["node_count"] > view["meta"]["node_count"]
+    # positions are kept by id at every date (one layout of the view over all dates)
+    pos = {n["id"]: (n["x"], n["y"]) for n in view["nodes"]}
+    for at in ("2009", "2015", "2021"):
+        dated = client.get("/views/network.json", params={"at": at}).json()
+        assert all(pos[n["id"]] == (n["x"], n["y"]) for n in dated["nodes"])
+    assert client.get("/views/network.json", params={"scope": "some"}).json()["parameter"] == "scope"
 
 
 def test_network_filters_types_kinds_and_focus(client):
@@ -185,7 +206,7 @@ def test_physics_off_and_fixed_positions_above_the_threshold(client, monkeypatch
     from api.views import network as view_network
 
     monkeypatch.setattr(view_network, "PHYSICS_MAX_NODES", 5)
-    view = client.get("/views/network.json").json()
+    view = client.get("/views/network.json", params={"scope": "all"}).json()
     assert view["meta"]["physics"] is False and view["options"]["physics"]["enabled"] is False
     positions = {(n["x"], n["y"]) for n in view["nodes"]}
     assert len(positions) == len(view["nodes"])  # every node placed, none on top of another
@@ -259,9 +280,9 @@ def test_profile_marks_disputes(evil_client):
     assert html.count('class="dispute-link"') == 2 and '<section class="disputes" id="disputes">' in html
     assert html.count('<div class="side" data-claim=') == 2  # side by side
     edges = evil_client.get("/views/network.json", params={"focus": "ilimbek-mamatov"}).json()["edges"]
-    dashed = {e["to"] for e in edges if e["dashes"]}
-    assert dashed == {"kyrgyzstan", "tajikistan"}
-    assert all("DISPUTED" in e["title"] for e in edges if e["dashes"])
+    marked = {e["to"] for e in edges if e["disputed"] and e["arrows"]["middle"]["enabled"]}
+    assert marked == {"kyrgyzstan", "tajikistan"}
+    assert all("DISPUTED" in e["title"] for e in edges if e["disputed"])
 
 
 # ------------------------------------------------------------------------------------ escaping
