@@ -15,15 +15,17 @@ Safety and offline use:
 * :mod:`api.views.pages`       ``/`` (index) and ``/views/entities/{id}`` (profiles; also what
   ``GET /entities/{id}`` answers to a browser, through :func:`api.views.pages.entity_page`)
 * :mod:`api.views.network`     ``/views/network``: the network view (pyvis data drawn by vis-network)
+* :mod:`api.views.passage`     ``/sources/{id}/passage?lines=a-b``: the cited lines, read from the local text
 * :mod:`api.views.models`      the typed JSON twins of the pages
 """
 
 from fastapi import APIRouter
 
-from . import network, pages
+from . import network, pages, passage
 
 router = APIRouter()
 router.include_router(pages.router)
 router.include_router(network.router)
+router.include_router(passage.router)
 
 __all__ = ["router"]
