@@ -143,3 +143,49 @@ def test_every_citation_of_the_volume_is_filed_under_the_one_chapter_holding_it(
             assert cit.last <= n
             checked += 1
     assert checked > 0
+
+
+def test_every_province_and_district_lies_in_a_state(data, schema):
+    up = _current_part_of(data, schema)
+    kind = {e.id: e.kind for e in data.entities.values()}
+    unplaced = [e.id for e in data.entities.values() if e.kind == "territory" and e.subtype in ("province", "district")
+                and not any(kind.get(a) == "state" for a in _ancestors(up, e.id)[0])]
+    assert unplaced == [], "file a partOf claim placing each in its state: " + ", ".join(unplaced)
+
+
+# ------------------------------------------------------------------------------ names
+
+def _texts():
+    from graph.seeds.locators import Passage
+
+    return [Passage(p.read_text(encoding="utf-8", errors="replace").splitlines())
+            for p in sorted(SETTINGS.sources_dir.glob("*.txt"))]
+
+
+@needs_texts
+def test_every_alias_appears_in_a_source_text(data):
+    """An alias is a name the texts use (spellings from elsewhere are not evidence)."""
+    texts = _texts()
+    missing = [f"{e.origin}: {e.id} '{text}'" for e in data.entities.values() for text, _ in e.aliases
+               if not any(t.mentions(text) for t in texts)]
+    assert missing == [], "\n".join(missing)
+
+
+def _looks_like_a_demonym(alias: str, label: str) -> bool:
+    """One word, not an acronym, and the start of the state's name or with a demonym's ending
+    (Kazakh for Kazakhstan, Afghan, Uzbeks, Russian, Chinese, Turkish, Saudi)."""
+    if " " in alias or alias.replace(".", "").isupper():
+        return False
+    word = alias.lower()
+    return (label.lower().startswith(word.rstrip("s")) and word != label.lower()) or word.endswith(
+        ("ian", "ians", "ish", "ese", "i", "an", "ans"))
+
+
+def test_no_demonym_is_an_alias_of_a_state(data):
+    """Demonyms ("Uzbeks", "Afghan") name people, not the state: they go to mentioned_as, which
+    only the locator check reads."""
+    found = [f"{e.id}: {text}" for e in data.entities.values() if e.kind == "state"
+             for text, _ in e.aliases if _looks_like_a_demonym(text, e.label)]
+    assert found == []
+    assert _looks_like_a_demonym("Uzbeks", "Uzbekistan") and _looks_like_a_demonym("Chinese", "China")
+    assert not _looks_like_a_demonym("USSR", "Soviet Union") and not _looks_like_a_demonym("Kyrgyz Republic", "Kyrgyzstan")
