@@ -17,17 +17,19 @@ Safety and offline use:
 * :mod:`api.views.network`     ``/views/network``: the network view (pyvis data drawn by vis-network)
 * :mod:`api.views.changes`     ``/views/changes``: what changed between two dates
 * :mod:`api.views.lineage`     ``/views/lineage``: the groups' lineage as lanes over time
+* :mod:`api.views.passage`     ``/sources/{id}/passage?lines=a-b``: the cited lines, read from the local text
 * :mod:`api.views.models`      the typed JSON twins of the pages
 """
 
 from fastapi import APIRouter
 
-from . import changes, lineage, network, pages, sitenav  # noqa: F401 - sitenav gives the templates site_links
+from . import changes, lineage, network, pages, passage, sitenav  # noqa: F401 - sitenav gives the templates site_links
 
 router = APIRouter()
 router.include_router(pages.router)
 router.include_router(network.router)
 router.include_router(changes.router)
 router.include_router(lineage.router)
+router.include_router(passage.router)
 
 __all__ = ["router"]

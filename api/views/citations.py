@@ -13,6 +13,8 @@ and a link from every citation to the cited lines (the passage view).
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from graph.read.catalog import Citation, SourceRecord
 
 
@@ -72,9 +74,9 @@ def full_reference(source: SourceRecord, volume: SourceRecord | None = None) -> 
     return ", ".join(p for p in parts if p)
 
 
-def cite(citation: Citation, sources: dict[str, SourceRecord]) -> dict:
+def cite(citation: Citation, sources: dict[str, SourceRecord], claim: str | None = None) -> dict:
     """A citation as a page shows it: the short form, the anchor of its source list entry, and
-    the link to the cited lines."""
+    the link to the cited lines (the passage view, highlighting the names of ``claim``'s entities)."""
     source = sources.get(citation.document)
     volume = sources.get(source.part_of) if source and source.part_of else None
     name = short_name(source, volume) if source else citation.document
@@ -83,7 +85,8 @@ def cite(citation: Citation, sources: dict[str, SourceRecord]) -> dict:
              else f"{citation.line_start}") if citation.line_start else None
     return {"short": f"{name}, {loc}" if loc else name, "document": citation.document,
             "anchor": f"source-{citation.document}",
-            "passage": f"/sources/{citation.document}/passage?lines={lines}" if lines else None}
+            "passage": (f"/sources/{citation.document}/passage?lines={lines}"
+                        + (f"&claim={quote(claim, safe='')}" if claim else "")) if lines else None}
 
 
 def source_list(documents: list[str], sources: dict[str, SourceRecord]) -> list[dict]:

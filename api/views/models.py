@@ -177,3 +177,57 @@ class LineageView(BaseModel):
     first_year: int | None = None
     last_year: int | None = None
     kinds: list[dict[str, Any]] = Field(default_factory=list, description="The kinds of event, their labels and colours")
+
+
+class LineRange(BaseModel):
+    first: int = Field(examples=[18])
+    last: int = Field(examples=[19])
+
+
+class PassageSegment(BaseModel):
+    text: str
+    mark: bool = Field(description="A highlighted name")
+
+
+class PassageRow(BaseModel):
+    number: int = Field(description="Line number in the text file", examples=[18])
+    cited: bool = Field(description="One of the cited lines (else context)")
+    segments: list[PassageSegment]
+
+
+class PassageClaim(BaseModel):
+    id: str
+    relation: str
+    subject: str
+    object: str | None = None
+    url: str
+
+
+class PassageLinks(BaseModel):
+    source: str
+    html: str
+    json_: str = Field(alias="json")
+    model_config = {"populate_by_name": True}
+
+
+class PassagePage(BaseModel):
+    """The cited lines of a source with context (read at run time from the local text)."""
+
+    source: str = Field(examples=["soliev-pantucci-2022"])
+    title: str | None = None
+    author: str | None = None
+    short: str = Field(description="The short form a page cites the source by", examples=["Soliev & Pantucci 2022"])
+    file: str = Field(description="The text file read (a chapter is read from its volume's file)")
+    part_of: str | None = Field(None, description="The volume a chapter belongs to")
+    chapter_lines: LineRange | None = Field(None, description="A chapter's lines in the volume's file")
+    lines: LineRange
+    context: LineRange
+    total_lines: int
+    names: list[str] = Field(description="The names highlighted")
+    claim: PassageClaim | None = None
+    found: int = Field(description="How many highlighted names the cited lines hold")
+    rows: list[PassageRow]
+    links: PassageLinks
+
+    def model_dump(self, **kw):  # the links say "json", as the other pages do
+        return super().model_dump(by_alias=True, **kw)

@@ -62,7 +62,7 @@ MAX_NAMES = 3
 
 
 def _claim_view(cat: Catalog, claim: dict, sources: dict) -> dict:
-    claim["cites"] = [cite(_citation(s), sources) for s in claim["sources"]]
+    claim["cites"] = [cite(_citation(s), sources, claim["id"]) for s in claim["sources"]]
     fields = []
     for label, key in (("reported by", "reported_by"), ("claimed by", "claimed_by")):
         if claim.get(key):

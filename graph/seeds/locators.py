@@ -71,11 +71,13 @@ class Passage:
         words = []
         if n in _NUMBER_WORDS:
             words.append(_NUMBER_WORDS[n])
+        if n == 12:
+            words.append("dozen")  # "dozens of fighters" is at least a dozen
         if n % 1000 == 0 and n >= 1000:
             words.append(f"{n // 1000} thousand")
         if n % 1_000_000 == 0 and n >= 1_000_000:
             words.append(f"{n // 1_000_000} million")
-        return any(f" {w} " in self.spaced for w in words)
+        return any(f" {w} " in self.spaced or (w == "dozen" and " dozens " in self.spaced) for w in words)
 
 
 def passage(sources_dir: Path, file: str, first: int, last: int) -> Passage | None:

@@ -31,6 +31,7 @@ def test_passage_matching_rules():
     assert p.mentions("HTS") and not p.mentions("TS")  # short names match whole words only
     assert p.mentions_number(1300) and not p.mentions_number(130) and not p.mentions_number(300)
     assert Passage(["three men were detained"]).mentions_number(3)
+    assert Passage(["“Dozens” of them died"]).mentions_number(12) and not Passage(["a dozenth"]).mentions_number(12)
     row = Passage(["Reports  258 365 612"])  # table cells separated by spaces stay separate numbers
     assert row.mentions_number(365) and not row.mentions_number(258365)
 

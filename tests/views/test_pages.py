@@ -256,7 +256,7 @@ def test_profile_page(client):
     assert 'class="cite" href="#source-soliev-pantucci-2022" data-source="soliev-pantucci-2022">Soliev &amp; Pantucci 2022, l. 24</a>' in html
     assert '<li id="source-soliev-pantucci-2022"><strong>Soliev &amp; Pantucci 2022</strong>' in html
     assert html.count("Central Asia (annual threat assessment for 2021)") == 1  # the full reference once
-    assert 'href="/sources/soliev-pantucci-2022/passage?lines=24"' in html
+    assert 'href="/sources/soliev-pantucci-2022/passage?lines=24&amp;claim=' in html  # the passage view, naming the claim
     assert 'class="timeline-chart"' in html and 'href="#tie-usman-ghazi--leaderOf--imu"' in html
     assert '<nav class="toc"' in html and 'href="#family-group-group"' in html
     assert 'href="/views/entities/imu.json"' in html
