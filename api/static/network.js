@@ -137,8 +137,6 @@
     }
 
     var year = form.querySelector("#year");
-    var scope = form.querySelector("input[name=scope]");
-    if (scope && !focus) params.set("scope", scope.value);
     var allDates = form.querySelector("#all-dates");
     var label = form.querySelector("#year-label");
     if (year) {
