@@ -69,7 +69,7 @@ def rest(client, year: int, status: str | None = None) -> set[Row]:
 
 
 def network_view(client, year: int, status: str | None = None) -> set[Row]:
-    params = {"at": str(year)} | ({"status": status} if status else {})
+    params = {"at": str(year), "scope": "all"} | ({"status": status} if status else {})
     r = client.get("/views/network.json", params=params)
     assert r.status_code == 200, r.text
     return {(e["from"], e["relation"], e["to"], e["status"], tuple(sorted(e["claims"]))) for e in r.json()["edges"]}

@@ -229,11 +229,16 @@ def layout(G: nx.Graph, seed: int = 7) -> dict[str, tuple[float, float]]:
 
         import igraph as ig
 
-        random.seed(seed)
+        rng = random.Random(seed)  # the start positions, so the layout is the same at every call
         nodes = list(U)
         index = {node: i for i, node in enumerate(nodes)}
         g = ig.Graph(n=n, edges=[(index[u], index[v]) for u, v in U.edges()])
-        coords = g.layout_fruchterman_reingold(niter=300, grid="grid").coords
+        start = [[rng.uniform(-1, 1) * math.sqrt(n), rng.uniform(-1, 1) * math.sqrt(n)] for _ in nodes]
+        ig.set_random_number_generator(rng)  # igraph draws from its own generator otherwise
+        try:
+            coords = g.layout_fruchterman_reingold(niter=300, grid="grid", seed=start).coords
+        finally:
+            ig.set_random_number_generator(random)
         raw = {node: coords[i] for i, node in enumerate(nodes)}
     # centre on the median, scale so that 95% of nodes fall within the radius, and pull the few
     # outliers (small components pushed far out) in to just beyond it, so they do not shrink the rest

@@ -297,20 +297,19 @@ def test_long_query_does_not_starve_short_ones(server, http):
     def long():
         with other_client(server) as other:
             results["long"] = other.get("/sparql", params={"query": RUNAWAY}).status_code
+            results["long_end"] = time.monotonic()
 
     t = threading.Thread(target=long)
     t.start()
     time.sleep(0.3)
-    times = []
     for _ in range(5):
-        t0 = time.monotonic()
         r = http.get("/sparql", params={"query": PROTECTED})
-        times.append(time.monotonic() - t0)
         assert r.status_code == 200
         assert http.get("/entities/imu").status_code == 200  # REST stays responsive too
+    short_end = time.monotonic()
     t.join(timeout=30)
     assert results["long"] == 503
-    assert max(times) < 1.0, times  # answered while the runaway query ran
+    assert short_end < results["long_end"]  # every short query was answered while the runaway one ran
 
 
 def test_store_unchanged_after_guards(server, http):
