@@ -89,7 +89,17 @@
     if (scope && !focus) params.set("scope", scope.value);
     var allDates = form.querySelector("#all-dates");
     var year = form.querySelector("#year");
-    if (year && allDates && !allDates.checked) params.set("at", year.value);
+    var range = form.querySelector("#range-mode");
+    var yearTo = form.querySelector("#year-to");
+    if (year && allDates && !allDates.checked) {
+      if (range && range.checked && yearTo) { // a window: the ties of any date in it
+        var a = Math.min(+year.value, +yearTo.value), b = Math.max(+year.value, +yearTo.value);
+        params.set("from", String(a));
+        params.set("to", String(b));
+      } else {
+        params.set("at", year.value);
+      }
+    }
     var types = checkedValues("input.rtype");
     if (types !== null) params.set("types", types.join(","));
     var kinds = checkedValues("input.kind");
@@ -126,6 +136,7 @@
           var m = res.body.meta;
           setStatus(m.node_count + " entities, " + m.edge_count + " relations" +
                     (m.filters.at ? " at " + m.filters.at : "") +
+                    (m.filters.from || m.filters.to ? " from " + (m.filters.from || "…") + " to " + (m.filters.to || "…") : "") +
                     (m.physics ? "" : " (large view: fixed layout, physics off)"));
         })
         .catch(function (err) { delete container.dataset.loading; setStatus("Error: " + err); });
@@ -139,16 +150,30 @@
     var year = form.querySelector("#year");
     var allDates = form.querySelector("#all-dates");
     var label = form.querySelector("#year-label");
-    if (year) {
-      year.addEventListener("input", function () {
+    var range = form.querySelector("#range-mode");
+    var yearTo = form.querySelector("#year-to");
+
+    function showLabel() {
+      if (!label) return;
+      if (allDates && allDates.checked) label.textContent = "all dates";
+      else if (range && range.checked && yearTo) {
+        label.textContent = Math.min(+year.value, +yearTo.value) + "–" + Math.max(+year.value, +yearTo.value);
+      } else label.textContent = year.value;
+    }
+    [year, yearTo].forEach(function (slider) {
+      if (!slider) return;
+      slider.addEventListener("input", function () {
         if (allDates) allDates.checked = false;
-        if (label) label.textContent = year.value;
+        showLabel();
         soon();
       });
-    }
-    if (allDates) {
-      allDates.addEventListener("change", function () {
-        if (label) label.textContent = allDates.checked ? "all dates" : year.value;
+    });
+    if (allDates) allDates.addEventListener("change", function () { showLabel(); soon(); });
+    if (range) {
+      range.addEventListener("change", function () {
+        if (yearTo) yearTo.hidden = !range.checked;
+        if (allDates && range.checked) allDates.checked = false;
+        showLabel();
         soon();
       });
     }
@@ -160,9 +185,34 @@
       if (!button) return;
       button.addEventListener("click", function () {
         form.querySelectorAll("input.rtype").forEach(function (b) { b.checked = pair[1]; });
+        markFamilies();
         soon();
       });
     });
+    // the legend filters: a click on a relation family hides its types (or shows them again)
+    function familyBoxes(family) {
+      return Array.prototype.filter.call(form.querySelectorAll("input.rtype"),
+        function (b) { return b.dataset.family === family; });
+    }
+    function markFamilies() {
+      document.querySelectorAll("button.legend-family").forEach(function (button) {
+        var boxes = familyBoxes(button.dataset.family);
+        var hidden = boxes.length > 0 && boxes.every(function (b) { return !b.checked; });
+        button.setAttribute("aria-pressed", hidden ? "true" : "false");
+        button.classList.toggle("off", hidden);
+      });
+    }
+    document.querySelectorAll("button.legend-family").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var boxes = familyBoxes(button.dataset.family);
+        var show = boxes.every(function (b) { return !b.checked; });
+        boxes.forEach(function (b) { b.checked = show; });
+        markFamilies();
+        soon();
+      });
+    });
+    form.querySelectorAll("input.rtype").forEach(function (b) { b.addEventListener("change", markFamilies); });
+    markFamilies();
     form.addEventListener("submit", function (e) { e.preventDefault(); refresh(); });
   }
 

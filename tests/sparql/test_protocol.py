@@ -42,6 +42,22 @@ def http(server):
         yield client
 
 
+@pytest.fixture(autouse=True)
+def pool_at_full_strength(request):
+    """Before each test of the live server: every worker a timed-out query killed has been replaced
+    (a replacement takes a moment to start; a test of free slots must not race it). Bounded."""
+    if "server" not in request.fixturenames:
+        yield
+        return
+    app = request.getfixturevalue("server").app
+    rt = getattr(app.state, "sparql_runtime", None)
+    pool = getattr(rt, "pool", None)
+    deadline = time.monotonic() + 60
+    while pool is not None and pool._idle.qsize() < pool.size and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield
+
+
 def bindings(r) -> list[dict]:
     return r.json()["results"]["bindings"]
 

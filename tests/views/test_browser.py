@@ -251,3 +251,53 @@ def test_api_docs_and_sparql_page_work_offline(page, live_server, artifacts):
     page.screenshot(path=str(artifacts / "api-docs.png"))
     page.goto(live_server.url + "/sparql", wait_until="networkidle")
     assert page.locator("textarea, [name=query]").count() >= 1
+
+
+def test_range_mode_shows_the_ties_of_a_window_and_keeps_positions(page, live_server, artifacts):
+    page.goto(live_server.url + "/views/network?scope=all&at=2015")
+    wait_drawn(page)
+    first = int(page.locator("#year").get_attribute("min"))
+    v = version(page)
+    page.locator("#range-mode").check()  # the second slider appears; the window is 2015 .. the last year
+    wait_drawn(page, version=v + 1)
+    assert page.locator("#year-to").is_visible()
+    last = int(page.locator("#year-to").get_attribute("max"))
+    assert f"from=2015&to={last}" in page.url
+    _, window = drawn_counts(page)
+    assert window == api(live_server, f"/views/network.json?scope=all&from=2015&to={last}")["meta"]["edge_count"]
+    assert page.locator("#year-label").text_content() == f"2015–{last}"
+    v = version(page)
+    page.locator("#year").focus()
+    page.keyboard.press("Home")
+    wait_drawn(page, version=v + 1)
+    assert f"from={first}&to={last}" in page.url
+    _, wider = drawn_counts(page)
+    assert wider == api(live_server, f"/views/network.json?scope=all&from={first}&to={last}")["meta"]["edge_count"]
+    assert wider >= window
+    page.screenshot(path=str(artifacts / "network-range.png"))
+    # the server lays a view out once over every date: a node keeps its place from one window to another
+    one = api(live_server, f"/views/network.json?scope=all&from=2015&to={last}")["nodes"]
+    other = api(live_server, f"/views/network.json?scope=all&from={first}&to={last}")["nodes"]
+    shared = {n["id"]: (n["x"], n["y"]) for n in one}
+    assert shared and all(shared[n["id"]] == (n["x"], n["y"]) for n in other if n["id"] in shared)
+
+
+def test_clicking_a_legend_family_hides_its_relations(page, live_server, artifacts):
+    page.goto(live_server.url + "/views/network?scope=all")
+    wait_drawn(page)
+    meta = api(live_server, "/views/network.json?scope=all")["meta"]
+    family = max(meta["categories"], key=lambda c: c["in_view"])  # the family with the most edges
+    assert family["in_view"] > 0
+    keep = [r["name"] for r in meta["relation_types"] if r["category"] != family["name"]]
+    v = version(page)
+    page.locator(f"button.legend-family[data-family='{family['name']}']").click()
+    wait_drawn(page, version=v + 1)
+    _, edges = drawn_counts(page)
+    expected = api(live_server, "/views/network.json?scope=all&types=" + ",".join(keep))["meta"]["edge_count"]
+    assert edges == expected == meta["edge_count"] - family["in_view"]
+    assert page.locator(f"button.legend-family[data-family='{family['name']}']").get_attribute("aria-pressed") == "true"
+    page.screenshot(path=str(artifacts / "network-legend-filtered.png"))
+    v = version(page)
+    page.locator(f"button.legend-family[data-family='{family['name']}']").click()  # and back
+    wait_drawn(page, version=v + 1)
+    assert drawn_counts(page)[1] == meta["edge_count"]
