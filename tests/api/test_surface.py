@@ -327,3 +327,16 @@ def test_search_limit_is_in_the_schema(schema):
     q = next(p for p in schema["paths"]["/entities"]["get"]["parameters"] if p["name"] == "q")
     lengths = [s.get("maxLength") for s in [q["schema"], *q["schema"].get("anyOf", [])]]
     assert MAX_QUERY_LENGTH in lengths
+
+
+# ---------------------------------------------------------------------------- docs assets
+
+def test_docs_assets_name_no_other_host_to_load(c):
+    redoc = c.get("/static/docs/redoc.standalone.js")
+    assert redoc.status_code == 200 and redoc.headers["content-type"].startswith("text/javascript")
+    assert b"cdn.redoc.ly" not in redoc.content and len(redoc.content) > 100_000
+    assert_security_headers(redoc, "/static/docs/redoc.standalone.js")
+    assert "validatorUrl: null" in c.get("/static/docs.js").text  # no badge from validator.swagger.io
+    for url in ("/docs", "/redoc"):
+        html = c.get(url).text
+        assert not re.findall(r"""(?:src|href)=["']https?://""", html), url
