@@ -11,6 +11,7 @@
     deepLinking: true,
     showExtensions: true,
     showCommonExtensions: true,
+    validatorUrl: null,  // no badge fetched from validator.swagger.io: nothing leaves this server
     presets: [SwaggerUIBundle.presets.apis, SwaggerUIBundle.SwaggerUIStandalonePreset],
   });
 })();
