@@ -25,7 +25,7 @@ if [ "$want_test" = 1 ]; then
       $SUDO chmod +x /usr/sbin/policy-rc.d; own_policy=1
     fi
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null
-    [ "$own_policy" = 1 ] && $SUDO rm -f /usr/sbin/policy-rc.d
+    if [ "$own_policy" = 1 ]; then $SUDO rm -f /usr/sbin/policy-rc.d; fi
   fi
 fi
 
