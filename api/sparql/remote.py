@@ -15,13 +15,13 @@ import json
 
 import pyoxigraph as ox
 
-from graph.formats import rdf_format, results_format
+from graph.formats import results_format
 from graph.store import EngineRefused, SparqlEndpointStore
 from graph.store.remote import boolean_answer
-from graph.vocab import PREFIXES, sparql_prefixes
+from graph.vocab import sparql_prefixes
 
 from .guard import _error, canonical_query, check_query
-from .worker import TRUNCATED_LINK
+from .worker import TRUNCATED_LINK, graph_result
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -66,15 +66,7 @@ def evaluate_remote(store: SparqlEndpointStore, job: dict, timeout: float) -> di
     if r.headers.get("x-sql-state") == "S1TAT":  # Virtuoso's 'anytime' answer: partial, cut by its timeout
         raise RemoteTimeout()
     if graph:
-        triples, truncated = [], False
-        for i, triple in enumerate(ox.parse(r.content, format=ox.RdfFormat.TURTLE)):
-            if i >= row_cap:
-                truncated = True
-                break
-            triples.append(triple)
-        fmt = rdf_format(media)
-        body = ox.serialize(triples, format=fmt, prefixes=PREFIXES if fmt == ox.RdfFormat.TURTLE else None)
-        return {"status": 200, "media": media, "body": body, "rows": len(triples), "truncated": truncated}
+        return graph_result(ox.parse(r.content, format=ox.RdfFormat.TURTLE), media, row_cap)
     document = json.loads(r.content)
     if form == "AskQuery":
         answer = {"head": {}, "boolean": boolean_answer(document)}

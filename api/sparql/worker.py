@@ -62,6 +62,21 @@ BASE_IRI = "https://w3id.org/cakg/"  # relative IRIs (<s>, PREFIX : <>) resolve 
 TRUNCATED_LINK = "https://w3id.org/cakg/sparql#truncated"
 
 
+def graph_result(triples_in, media: str, row_cap: int) -> dict:
+    """The result of a CONSTRUCT/DESCRIBE: at most ``row_cap`` of ``triples_in`` serialised as ``media``."""
+    import pyoxigraph as ox
+
+    triples, truncated = [], False
+    for i, triple in enumerate(triples_in):
+        if i >= row_cap:
+            truncated = True
+            break
+        triples.append(triple)
+    fmt = rdf_format(media)
+    body = ox.serialize(triples, format=fmt, prefixes=PREFIXES if fmt == ox.RdfFormat.TURTLE else None)
+    return {"status": 200, "media": media, "body": body, "rows": len(triples), "truncated": truncated}
+
+
 def _solutions(result, media: str, row_cap: int) -> dict:
     import pyoxigraph as ox
 
@@ -104,15 +119,7 @@ def evaluate(store, job: dict) -> dict:
                     "body": result.serialize(format=results_format(media))}
         if isinstance(result, ox.QuerySolutions):
             return _solutions(result, media, row_cap)
-        triples, truncated = [], False
-        for i, triple in enumerate(result):
-            if i >= row_cap:
-                truncated = True
-                break
-            triples.append(triple)
-        fmt = rdf_format(media)
-        body = ox.serialize(triples, format=fmt, prefixes=PREFIXES if fmt == ox.RdfFormat.TURTLE else None)
-        return {"status": 200, "media": media, "body": body, "rows": len(triples), "truncated": truncated}
+        return graph_result(result, media, row_cap)
     except SyntaxError as exc:
         return _error(400, "syntax_error", f"SPARQL syntax error: {exc}")
     except (RuntimeError, ValueError, TypeError) as exc:

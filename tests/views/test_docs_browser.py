@@ -4,18 +4,15 @@ server on 127.0.0.1: each renders its content from this server's own assets, no 
 violation reported, no script error).
 """
 
+# ruff: noqa: F811 - the page fixture takes the imported browser fixture as an argument
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 
 # records every CSP violation the page reports, before any of the page's own scripts run
 RECORD_VIOLATIONS = """
@@ -25,16 +22,7 @@ document.addEventListener('securitypolicyviolation', e => window.__cspViolations
 """
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield b
-        b.close()
+from tests.views.test_browser import browser  # noqa: E402,F401 - the one shared Chromium fixture
 
 
 @pytest.fixture
