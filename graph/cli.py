@@ -276,7 +276,7 @@ def serve(host, port, seeds, data, store_url, reload):
 
     from .build import build as run_build
     from .seeds import SeedError
-    from .store import current_store_path
+    from .store import current_store_path, store_problem
 
     if data:
         os.environ["CAKG_DATA_DIR"] = str(data)
@@ -286,8 +286,11 @@ def serve(host, port, seeds, data, store_url, reload):
         click.echo(f"serving the SPARQL engine at {os.environ['CAKG_STORE_URL']} on http://{host}:{port}/", err=True)
         uvicorn.run("api.app:create_app", factory=True, host=host, port=port, reload=reload)
         return
-    if current_store_path(data) is None:
-        click.echo("no store yet: building it from the seeds first", err=True)
+    current = current_store_path(data)
+    problem = "no store yet" if current is None else store_problem(current)
+    if problem:
+        click.echo(f"{problem}{'' if current is None else f' in {current}'}: building the store from the seeds first",
+                   err=True)
         try:
             run_build(seeds, data, progress=_progress)
         except SeedError as exc:

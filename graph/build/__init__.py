@@ -5,6 +5,6 @@
 * :mod:`graph.build.pipeline`  :func:`compile_seeds` and :func:`build`: fingerprint, lock, load, atomic swap
 """
 
-from .pipeline import BuildResult, Compiled, build, compile_seeds, fingerprint
+from .pipeline import BuildFailed, BuildResult, Compiled, build, compile_seeds, fingerprint
 
-__all__ = ["BuildResult", "Compiled", "build", "compile_seeds", "fingerprint"]
+__all__ = ["BuildFailed", "BuildResult", "Compiled", "build", "compile_seeds", "fingerprint"]

@@ -28,7 +28,7 @@ from ..ontology import load_schema
 from ..seeds import Dataset, Problem, SeedError, load_seeds
 from ..seeds.locators import check_locators
 from ..settings import PROJECT_ROOT, Settings
-from ..store import build_info, current_store_path
+from ..store import build_info, current_store_path, store_problem
 from ..vocab import CAKG
 from .compile import compile_dataset
 from .shacl import load_shapes, shacl_problems
@@ -53,6 +53,21 @@ class BuildResult:
     seconds: float
     fingerprint: str
     skipped: bool = False
+
+
+class BuildFailed(RuntimeError):
+    """The build could not write its store (a read-only or full data folder, a foreign ``current``);
+    the message names the path and the cause, and the served store is left as it was."""
+
+
+@contextmanager
+def _writing(what: str, path: Path):
+    """Turn an operating-system error while writing ``path`` into a :class:`BuildFailed` naming both."""
+    try:
+        yield
+    except OSError as exc:
+        cause = exc.strerror or str(exc)
+        raise BuildFailed(f"cannot {what} {path}: {cause}; the current store was left as it was") from exc
 
 
 def _quiet(_: str) -> None:
@@ -110,8 +125,10 @@ def fingerprint(seeds: Path, ontology: Path) -> str:
 
 @contextmanager
 def _lock(data: Path):
-    data.mkdir(parents=True, exist_ok=True)
-    with open(data / ".build.lock", "w") as fh:
+    with _writing("write to the data folder", data):
+        data.mkdir(parents=True, exist_ok=True)
+        fh = open(data / ".build.lock", "w")
+    with fh:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -140,45 +157,73 @@ def build(seeds: Path | None = None, data: Path | None = None, ontology: Path | 
     t0 = time.perf_counter()
     with _lock(data):
         stores = data / "stores"
-        stores.mkdir(exist_ok=True)
+        with _writing("write to the data folder", stores):
+            stores.mkdir(exist_ok=True)
         for stale in stores.glob(".tmp-*"):  # left by an interrupted build
             shutil.rmtree(stale, ignore_errors=True)
+        _set_aside_foreign_current(data, progress)
         fp = fingerprint(seeds, ontology)
-        info = build_info(current_store_path(data))
+        current = current_store_path(data)
+        problem = store_problem(current) if current else None
+        if problem:
+            progress(f"the current store {current} is damaged ({problem}): building a new one")
+        info = None if problem else build_info(current)
         if info and info.get("fingerprint") == fp and not force:
             progress(f"store is up to date ({info['triples']} triples, fingerprint {fp})")
-            return BuildResult(**{**info, "skipped": True})
+            return BuildResult(**{**{k: info[k] for k in BuildResult.__dataclass_fields__ if k in info},
+                                  "skipped": True})
         compiled = compile_seeds(seeds, ontology, sources, locators=locators, progress=progress)
         for w in compiled.warnings:
             progress(f"warning: {w}")
         stamp = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}-{time.monotonic_ns() % 10**6}"
         tmp = stores / f".tmp-{stamp}"
+        final = stores / stamp
         try:
-            with _step(progress, f"loading the store ({len(compiled.graph)} triples)"):
+            with _step(progress, f"loading the store ({len(compiled.graph)} triples)"), \
+                    _writing("write the new store into", tmp):
                 triples = write_store(compiled.graph, tmp)
             result = BuildResult(
-                path=str(stores / stamp), triples=triples, entities=len(compiled.dataset.entities),
+                path=str(final), triples=triples, entities=len(compiled.dataset.entities),
                 claims=len(compiled.dataset.claims),
                 disputes=sum(1 for _ in compiled.graph.subject_objects(CAKG.disputes)) // 2,
                 seconds=round(time.perf_counter() - t0, 3), fingerprint=fp,
             )
-            (tmp / "build.json").write_text(json.dumps(asdict(result), indent=2))
-            final = stores / stamp
-            os.rename(tmp, final)
+            with _writing("write the new store into", tmp):
+                (tmp / "build.json").write_text(json.dumps(asdict(result), indent=2))
+                os.rename(tmp, final)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
         link = data / f".current-{stamp}"
-        os.symlink(Path("stores") / stamp, link)
-        os.replace(link, data / "current")  # the atomic swap
-        _prune(stores, keep={final.name, *(p.name for p in [_previous(info, stores)] if p)})
+        with _writing("point data/current at the new store in", data):
+            try:
+                os.symlink(Path("stores") / stamp, link)
+                os.replace(link, data / "current")  # the atomic swap
+            except OSError:
+                link.unlink(missing_ok=True)
+                shutil.rmtree(final, ignore_errors=True)
+                raise
+        _prune(stores, keep={final.name, *(p.name for p in [_previous(current, stores)] if p)})
         progress(f"built {triples} triples ({result.entities} entities, {result.claims} claims, "
                  f"{result.disputes} disputes) into {final} in {result.seconds:.2f}s")
         return result
 
 
-def _previous(info: dict | None, stores: Path) -> Path | None:
-    return Path(info["path"]) if info and Path(info["path"]).parent == stores else None
+def _set_aside_foreign_current(data: Path, progress: Progress) -> None:
+    """``data/current`` must be a symlink; a file or folder put there by hand is renamed aside
+    (never deleted), so the swap can replace it."""
+    current = data / "current"
+    if current.is_symlink() or not current.exists():
+        return
+    aside = data / f"current.set-aside-{time.strftime('%Y%m%dT%H%M%S')}"
+    with _writing("move aside", current):
+        os.rename(current, aside)
+    progress(f"warning: {current} was not a link to a store; moved it to {aside}")
+
+
+def _previous(current: Path | None, stores: Path) -> Path | None:
+    """The store being replaced, kept for one more build: a running server may still read it."""
+    return current if current is not None and current.parent == stores.resolve() else None
 
 
 def _prune(stores: Path, keep: set[str]) -> None:

@@ -24,6 +24,10 @@ class StoreMissing(FileNotFoundError):
     """No built store where one was expected (run ``cakg build``)."""
 
 
+class StoreDamaged(StoreMissing):
+    """The built store is there but cannot be read (run ``cakg build`` to build a new one)."""
+
+
 def to_python(term: Any) -> Any:
     """A pyoxigraph term as a plain Python value."""
     if term is None:

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from ..formats import rdf_format as _rdf
 from ..formats import results_format as _results
 from ..settings import Settings
-from .base import GraphStore, StoreMissing, solution_rows, to_term
+from .base import GraphStore, StoreDamaged, StoreMissing, solution_rows, to_term
 from .datadir import current_store_path
 
 
@@ -83,8 +83,12 @@ def memory_store(data: bytes | str | None = None, rdf_format: str = "ntriples") 
 
 
 def open_store(data: Path | None = None) -> OxigraphStore:
-    """Open the current built store read-only; raise :class:`StoreMissing` if there is none."""
+    """Open the current built store read-only; raise :class:`StoreMissing` if there is none and
+    :class:`StoreDamaged` if it cannot be read."""
     path = current_store_path(data)
     if path is None:
         raise StoreMissing(f"no store in {Path(data or Settings().data_dir)}: run 'cakg build' first")
-    return OxigraphStore(ox.Store.read_only(str(path)), path=path, read_only=True)
+    try:
+        return OxigraphStore(ox.Store.read_only(str(path)), path=path, read_only=True)
+    except (OSError, RuntimeError, ValueError) as exc:
+        raise StoreDamaged(f"the store at {path} is damaged ({exc}): run 'cakg build' to build a new one") from exc
