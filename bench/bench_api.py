@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from timing import latencies, pct  # noqa: E402
 
 # ============================================================================ the servers (factories)
 
@@ -133,20 +134,9 @@ def measure(url: str, method: str = "GET", data: dict | None = None, headers: di
             raise RuntimeError(f"{url} answered {r.status_code}: {r.text[:300]}")
         return r
 
-    lat: list[float] = []
     with httpx.Client(timeout=timeout) as client:
-        for _ in range(warmup):
-            t0 = time.perf_counter()
-            call(client)
-            if time.perf_counter() - t0 > budget / 10:  # a slow query: one warm-up is enough
-                break
-        start = time.perf_counter()
-        while len(lat) < n and (time.perf_counter() - start < budget or len(lat) < 1):
-            t0 = time.perf_counter()
-            call(client)
-            lat.append(time.perf_counter() - t0)
-    lat.sort()
-    p = lambda q: lat[min(len(lat) - 1, int(round(q * (len(lat) - 1))))] * 1000  # noqa: E731
+        lat = latencies(lambda: call(client), n, budget, warmup, slow_share=10)
+    p = lambda q: pct(lat, q) * 1000  # noqa: E731
 
     if threads <= 1 or sum(lat) > budget / 2:  # slow, or asked: sequential throughput
         return {"p50": p(0.5), "p99": p(0.99), "n": len(lat), "rps": len(lat) / sum(lat), "threads": 1}

@@ -44,32 +44,12 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_api import Server, measure, pick_group, prefixes, sparql_set  # noqa: E402
+from timing import pct, timed_runs  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 
 
 # ============================================================================ helpers
-
-def pct(values: list[float], q: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))] if values else float("nan")
-
-
-def timed_runs(fn, n: int, budget: float, warmup: int = 2) -> dict:
-    """p50/p99 (ms) of ``fn()`` over up to ``n`` runs or ``budget`` seconds."""
-    for _ in range(warmup):
-        t0 = time.perf_counter()
-        fn()
-        if time.perf_counter() - t0 > budget / 5:
-            break
-    lat: list[float] = []
-    start = time.perf_counter()
-    while len(lat) < n and (time.perf_counter() - start < budget or not lat):
-        t0 = time.perf_counter()
-        fn()
-        lat.append(time.perf_counter() - t0)
-    return {"p50": pct(lat, 0.5) * 1000, "p99": pct(lat, 0.99) * 1000, "n": len(lat)}
-
 
 def concurrent(url: str, clients: int, n_each: int, budget: float) -> dict:
     """p50/p99 (ms) of GET ``url`` with ``clients`` clients at once, each up to ``n_each`` requests."""
