@@ -193,6 +193,19 @@ def _timeline(profile: dict, families: dict) -> dict:
     return {"first_year": first, "last_year": last, "rows": rows}
 
 
+def _dispute_link(other_id: str, on_page: dict, disputes: list[dict]) -> dict:
+    """The other side of a dispute, by label, linking to its claim on this page or else to its
+    side in the Disputes section (raw claim ids only as the element's ``data-claim``)."""
+    sides = {s["id"]: s for d in disputes for s in (d["a"], d["b"])}
+    other = on_page.get(other_id) or sides.get(other_id)
+    if other is None:
+        return {"id": other_id, "label": "another claim", "anchor": "disputes"}
+    what = other["object"]["label"] if other.get("object") else other.get("figure") or ""
+    label = f"{other['subject']['label']} {other.get('relation_label', '')} {what}".strip()
+    anchor = f"claim-{other_id}" if other_id in on_page else f"side-{other_id}"
+    return {"id": other_id, "label": label, "anchor": anchor}
+
+
 def timeline_chart_of(profile: dict) -> dict | None:
     """The hook the profile page calls for its timeline (``_timeline.html``): the SVG boxes of
     ``profile["timeline"]`` (:func:`api.views.charts.timeline_chart`), ``None`` when nothing is dated."""
@@ -247,6 +260,8 @@ def profile_data(cat: Catalog, entity_id: str) -> dict | None:
                 documents.extend(s["document"] for s in other["sources"])
             a, b = (c, other) if c["id"] == key[0] else (other, c)
             disputes.append({"a": a, "b": b})
+    for c in claims_by_id.values():
+        c["disputed_with"] = [_dispute_link(d, claims_by_id, disputes) for d in c["disputed_by"]]
     toc, fams = [], {}
     for group in profile["relations"]:
         fam = fams.setdefault(group["category"], {

@@ -278,7 +278,12 @@ def test_profile_marks_disputes(evil_client):
     html = evil_client.get("/entities/ilimbek-mamatov", headers=HTML).text
     assert html.count('class="claim is-disputed"') == 2
     assert html.count('class="dispute-link"') == 2 and '<section class="disputes" id="disputes">' in html
-    assert html.count('<div class="side" data-claim=') == 2  # side by side
+    assert html.count('<div class="side" id="side-') == 2  # side by side
+    # every "disputed by" link names the other claim and lands on an element of the page
+    import re
+    targets = re.findall(r'href="#([^"]+)" class="dispute-link" data-claim="[^"]+">([^<]+)<', html)
+    assert len(targets) == 2
+    assert all(f'id="{anchor}"' in html and label != "another claim" for anchor, label in targets)
     edges = evil_client.get("/views/network.json", params={"focus": "ilimbek-mamatov"}).json()["edges"]
     marked = {e["to"] for e in edges if e["disputed"] and e["arrows"]["middle"]["enabled"]}
     assert marked == {"kyrgyzstan", "tajikistan"}
