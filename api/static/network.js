@@ -216,13 +216,60 @@
     form.addEventListener("submit", function (e) { e.preventDefault(); refresh(); });
   }
 
+  /* ------------------------------------------------------------------ find a node in the view */
+
+  function fold(text) { // accent- and case-insensitive comparison
+    return String(text).normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+
+  function wireFind(container) {
+    var input = document.getElementById("find");
+    var status = document.getElementById("find-status");
+    if (!input) return;
+    function find() {
+      var view = cakg.views[container.id];
+      var q = fold(input.value.trim());
+      if (!q || !view) { status.textContent = ""; return; }
+      var hit = null;
+      view.nodes.forEach(function (n) {
+        var text = fold(n.label || "") + " " + fold(n.title && n.title.textContent || "");
+        if (!hit && fold(n.label || "").indexOf(q) !== -1) hit = n;
+        else if (!hit && text.indexOf(q) !== -1) hit = n;
+      });
+      if (!hit) { status.textContent = "not in this view"; offerEgo(input.value.trim()); return; }
+      status.textContent = String(hit.label);
+      view.network.selectNodes([hit.id]);
+      view.network.focus(hit.id, { scale: 1.5, animation: false });
+      container.dataset.found = String(hit.id);
+    }
+    function offerEgo(text) { // the whole graph's search: a link to the first match's ego network
+      fetch("/entities?limit=1&q=" + encodeURIComponent(text), { headers: { Accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : { items: [] }; })
+        .then(function (body) {
+          var item = body.items && body.items[0];
+          if (!item || fold(input.value.trim()) !== fold(text)) return;
+          var a = document.createElement("a");
+          a.id = "find-ego";
+          a.href = "/views/network?focus=" + encodeURIComponent(item.id) + "&depth=1";
+          a.textContent = "load the network around " + String(item.label || item.id);
+          status.textContent = "not in this view: ";
+          status.appendChild(a);
+        })
+        .catch(function () {});
+    }
+    input.addEventListener("keydown", function (e) {
+      if (e.key === "Enter") { e.preventDefault(); find(); }
+    });
+    input.addEventListener("search", find);
+  }
+
   function init() {
     document.querySelectorAll("[data-network]").forEach(function (container) {
       draw(container, readData(container));
     });
     var form = document.getElementById("controls");
     var main = document.getElementById("network");
-    if (form && main) wireControls(main, form);
+    if (form && main) { wireControls(main, form); wireFind(main); }
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);

@@ -8,7 +8,7 @@ Screenshots go to tests/artifacts/ (git-ignored).
 from __future__ import annotations
 
 import json
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 from urllib.request import urlopen
 
 import pytest
@@ -301,3 +301,34 @@ def test_clicking_a_legend_family_hides_its_relations(page, live_server, artifac
     page.locator(f"button.legend-family[data-family='{family['name']}']").click()  # and back
     wait_drawn(page, version=v + 1)
     assert drawn_counts(page)[1] == meta["edge_count"]
+
+
+def test_find_box_focuses_and_selects_a_node_ignoring_case(page, live_server):
+    page.goto(live_server.url + "/views/network?scope=all")
+    wait_drawn(page)
+    nodes = page.evaluate("() => window.cakg.views.network.nodes.get().map(n => [n.id, n.label])")
+    label = next(lab for _, lab in nodes if len(lab) > 3)
+    typed = label.upper()[: max(4, len(label) // 2)]  # part of the name, other case
+    page.locator("#find").fill(typed)
+    page.locator("#find").press("Enter")
+    found = page.evaluate("() => document.getElementById('network').dataset.found")
+    expected = next(i for i, lab in nodes if typed.lower() in lab.lower())
+    assert found == expected
+    assert page.evaluate("() => window.cakg.views.network.network.getSelectedNodes()") == [expected]
+    page.locator("#find").fill("zzqx no such name")
+    page.locator("#find").press("Enter")
+    assert page.locator("#find-status").text_content() == "not in this view"
+
+
+def test_find_box_offers_the_ego_network_of_an_entity_not_in_the_view(page, live_server):
+    page.goto(live_server.url + "/views/network?focus=imu&depth=1")
+    wait_drawn(page)
+    shown = set(page.evaluate("() => window.cakg.views.network.nodes.get().map(n => n.id)"))
+    everyone = api(live_server, "/entities?limit=200")["items"]
+    outside = next(e for e in everyone if e["id"] not in shown)
+    page.locator("#find").fill(outside["label"])
+    page.locator("#find").press("Enter")
+    link = page.locator("#find-ego")
+    link.wait_for(timeout=5000)
+    first = api(live_server, "/entities?limit=1&q=" + quote(outside["label"]))["items"][0]["id"]
+    assert link.get_attribute("href") == f"/views/network?focus={quote(first)}&depth=1"
