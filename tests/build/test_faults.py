@@ -48,7 +48,7 @@ def claims(data: Path) -> int:
 
 
 def cakg(*args: str, **kwargs) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "CAKG_SPARQL_WORKERS": "1"}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "CAKG_SPARQL_CONCURRENCY": "1"}
     return subprocess.Popen([sys.executable, "-m", "graph.cli", *args], env=env, cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)
 
