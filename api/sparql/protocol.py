@@ -146,8 +146,12 @@ SPARQL_RESPONSES = {
 }
 
 
-@router.api_route("/sparql", methods=["GET", "HEAD", "POST"], tags=["sparql"], responses=SPARQL_RESPONSES,
-                  summary="SPARQL 1.1 query endpoint (read-only, guarded)")
+@router.get("/sparql", operation_id="sparql_get", tags=["sparql"], responses=SPARQL_RESPONSES,
+            summary="SPARQL 1.1 query endpoint (read-only, guarded): GET ?query=")
+@router.head("/sparql", operation_id="sparql_head", tags=["sparql"], responses=SPARQL_RESPONSES,
+             summary="SPARQL 1.1 query endpoint: the headers a GET would send")
+@router.post("/sparql", operation_id="sparql_post", tags=["sparql"], responses=SPARQL_RESPONSES,
+             summary="SPARQL 1.1 query endpoint: POST form or application/sparql-query")
 async def sparql(request: Request) -> Response:
     """Run a SPARQL 1.1 query (GET ``?query=``, POST form, POST ``application/sparql-query``)."""
     settings: Settings = request.app.state.settings

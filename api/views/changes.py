@@ -28,7 +28,7 @@ from ..deps import get_catalog
 from ..errors import ApiError, bad_parameter
 from ..params import date_param, statuses_param, time_window
 from .citations import cite_tie
-from .templating import ERRORS, error_response, render, wants_json
+from .templating import ERRORS, PAGE_ERRORS, error_response, render, wants_json
 
 router = APIRouter(tags=["pages"])
 
@@ -101,7 +101,7 @@ def changes_json(cat: Cat, start: FromQ = None, end: ToQ = None, status: StatusQ
     return JSONResponse(changes_data(cat, a, b, statuses))
 
 
-@router.get("/views/changes", response_class=HTMLResponse, responses=ERRORS,
+@router.get("/views/changes", response_class=HTMLResponse, responses=PAGE_ERRORS,
             summary="Change view: relations formed, ended, changed type or newly disputed between two dates")
 def changes_page(request: Request, cat: Cat, start: FromQ = None, end: ToQ = None, status: StatusQ = None):
     """What changed between ``from`` and ``to`` (both inclusive), each tie with its sources."""

@@ -26,7 +26,7 @@ from . import models as view_models
 from .changes import _when
 from .charts import LINEAGE_COLOURS, lineage_chart
 from .citations import cite_tie
-from .templating import ERRORS, error_response, render, wants_json
+from .templating import ERRORS, PAGE_ERRORS, error_response, render, wants_json
 
 router = APIRouter(tags=["pages"])
 MAX_DEPTH = 6
@@ -80,7 +80,7 @@ def lineage_json(cat: Cat, focus: Focus = None, depth: Depth = None):
     return JSONResponse(lineage_data(cat, f, d))
 
 
-@router.get("/views/lineage", response_class=HTMLResponse, responses=ERRORS,
+@router.get("/views/lineage", response_class=HTMLResponse, responses=PAGE_ERRORS,
             summary="Lineage view: groups as lanes over time, with splits, mergers, pledges, umbrella joins and defections")
 def lineage_page(request: Request, cat: Cat, focus: Focus = None, depth: Depth = None):
     try:

@@ -43,7 +43,7 @@ from ..deps import get_catalog
 from ..errors import ApiError, bad_parameter
 from . import models as view_models
 from .groups import named_group_ids
-from .templating import ERRORS, error_response, render, wants_json
+from .templating import ERRORS, PAGE_ERRORS, error_response, render, wants_json
 
 router = APIRouter(tags=["pages"])
 
@@ -545,7 +545,7 @@ def network_json(cat: Cat, focus: Focus = None, depth: Depth = None, at: AtDate 
         return error_response(exc)
 
 
-@router.get("/views/network", response_class=HTMLResponse, responses=ERRORS,
+@router.get("/views/network", response_class=HTMLResponse, responses=PAGE_ERRORS,
             summary="Interactive network view (vis-network) with a time slider (a date or a range) and filters")
 def network_page(request: Request, cat: Cat, focus: Focus = None, depth: Depth = None, at: AtDate = None,
                  start: FromDate = None, end: ToDate = None, status: Status = None, types: Types = None,

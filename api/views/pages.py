@@ -26,7 +26,7 @@ from . import models as view_models
 from .groups import NAMED_GROUPS, find_named_group
 from .network import NetworkQuery, build_view
 from .profile import profile_data, timeline_chart_of
-from .templating import ERRORS, error_response, render, wants_json
+from .templating import ERRORS, PAGE_ERRORS, error_response, render, wants_json
 
 router = APIRouter(tags=["pages"])
 
@@ -122,7 +122,7 @@ def entity_json(entity_id: str, cat: Annotated[Catalog, Depends(get_catalog)]):
     return JSONResponse(view_models.ProfilePage(**profile).model_dump())
 
 
-@router.get("/views/entities/{entity_id}", response_class=HTMLResponse, responses=ERRORS,
+@router.get("/views/entities/{entity_id}", response_class=HTMLResponse, responses=PAGE_ERRORS,
             summary="Entity profile page: summary, timeline, ties by family with dates, claims, sources, ego network")
 def entity_view(request: Request, entity_id: str, cat: Annotated[Catalog, Depends(get_catalog)]):
     if wants_json(request):

@@ -37,7 +37,7 @@ from ..errors import ApiError, bad_parameter
 from ..models import ErrorBody
 from . import models as view_models
 from .citations import short_name
-from .templating import render, wants_json
+from .templating import page_errors, render, wants_json
 
 router = APIRouter(tags=["pages"])
 
@@ -202,7 +202,7 @@ def passage_json(source_id: str, cat: Annotated[Catalog, Depends(get_catalog)],
     return JSONResponse(view_models.PassagePage(**passage_data(cat, settings, source_id, lines, claim, names)).model_dump())
 
 
-@router.get("/sources/{source_id}/passage", response_class=HTMLResponse, responses=PASSAGE_ERRORS,
+@router.get("/sources/{source_id}/passage", response_class=HTMLResponse, responses=page_errors(PASSAGE_ERRORS),
             summary="The cited lines of a source, with a few lines of context and the names highlighted "
                     "(JSON: .json or Accept)")
 def passage_view(request: Request, source_id: str, cat: Annotated[Catalog, Depends(get_catalog)],

@@ -64,3 +64,14 @@ def wants_json(request: Request) -> bool:
 
 ERRORS = {404: {"model": ErrorBody, "description": "No such entity"},
           422: {"model": ErrorBody, "description": "A parameter is malformed (the body names it)"}}
+
+
+def page_errors(errors: dict) -> dict:
+    """``errors`` documented for a page: the error page in HTML, or the JSON error body when the
+    client asks for JSON (FastAPI would file the model under the page's text/html otherwise)."""
+    content = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}},
+               "text/html": {"schema": {"type": "string"}}}
+    return {code: {"description": r["description"], "content": content} for code, r in errors.items()}
+
+
+PAGE_ERRORS = page_errors(ERRORS)
