@@ -302,3 +302,23 @@ def test_markup_in_names_is_escaped_everywhere(evil_client):
     # inside the JSON data block, '<' is written \u003c so no tag can close the block
     block = re.search(r'<script type="application/json" id="ego-network-data">(.*?)</script>', profile, re.S).group(1)
     assert "<" not in block and "\\u003cscript\\u003e" in block
+
+
+def test_source_list_gives_a_volume_its_own_entry_once_whatever_chapters_are_cited():
+    from api.views.citations import source_list
+    from graph.testing import fixture_catalog
+
+    sources = fixture_catalog().sources()
+    chapters = [s.id for s in sources.values() if s.part_of]
+    volumes = {sources[c].part_of for c in chapters}
+    assert len(chapters) >= 2 and volumes
+    entries = source_list(chapters + chapters[:1], sources)
+    by_id = {e["id"]: e for e in entries}
+    assert len(by_id) == len(entries) == len(chapters) + len(volumes)
+    for vid in volumes:
+        title = sources[vid].title
+        assert sum(title in e["reference"] for e in entries) == 1, title
+        assert by_id[vid]["volume"] is None and by_id[vid]["reference"]
+    for c in chapters:
+        assert by_id[c]["volume"]["anchor"] == by_id[sources[c].part_of]["anchor"]
+        assert sources[c].title in by_id[c]["reference"]
