@@ -58,15 +58,17 @@ def locator_text(first: int | None, last: int | None, footnote: str | None) -> s
     return text
 
 
-def full_reference(source: SourceRecord, volume: SourceRecord | None = None) -> str:
-    """The bibliographic reference, once per page: author, title, (in the volume,) publisher, date."""
+def full_reference(source: SourceRecord, volume: SourceRecord | None = None, brief: bool = False) -> str:
+    """The bibliographic reference, once per page: author, title, (in the volume,) publisher, date.
+    ``brief``: for a chapter whose volume has its own entry on the page, leave out what that entry
+    gives (the volume's title, publisher, date); the page links the chapter to it."""
     parts = [source.author or "", f"“{source.title}”" if source.title else source.id]
-    if volume is not None:
+    if volume is not None and not brief:
         parts.append(f"in {volume.title}")
-    publisher = source.publisher or (volume.publisher if volume else None)
+    publisher = source.publisher or (volume.publisher if volume and not brief else None)
     if publisher:
         parts.append(publisher)
-    date = source.date or (volume.date if volume else None)
+    date = source.date or (volume.date if volume and not brief else None)
     if date:
         parts.append(f"{date}{' (circa)' if source.circa else ''}")
     if source.line_start:
@@ -90,16 +92,29 @@ def cite(citation: Citation, sources: dict[str, SourceRecord], claim: str | None
 
 
 def source_list(documents: list[str], sources: dict[str, SourceRecord]) -> list[dict]:
-    """The full references of the documents a page cites, once each, in order of their short names."""
-    out = []
+    """The full references of the documents a page cites, once each, in order of their short names.
+    A volume whose chapters are cited gets one entry of its own with its full reference; each
+    chapter names it by its short name and links to that entry (``volume``), so the volume's
+    reference appears once per page however many of its chapters are cited."""
+    out, volumes = [], {}
     for doc in dict.fromkeys(documents):
         source = sources.get(doc)
         if source is None:
             continue
         volume = sources.get(source.part_of) if source.part_of else None
-        out.append({"id": doc, "anchor": f"source-{doc}", "short": short_name(source, volume),
-                    "reference": full_reference(source, volume), "covers": source.covers,
-                    "url": f"/sources/{doc}"})
+        entry = {"id": doc, "anchor": f"source-{doc}", "short": short_name(source, volume),
+                 "reference": full_reference(source, volume, brief=volume is not None), "covers": source.covers,
+                 "url": f"/sources/{doc}", "volume": None}
+        if volume is not None:
+            entry["volume"] = {"id": volume.id, "anchor": f"source-{volume.id}", "short": short_name(volume)}
+            volumes.setdefault(volume.id, volume)
+        out.append(entry)
+    listed = {e["id"] for e in out}
+    for vid, volume in volumes.items():
+        if vid not in listed:
+            out.append({"id": vid, "anchor": f"source-{vid}", "short": short_name(volume),
+                        "reference": full_reference(volume), "covers": volume.covers,
+                        "url": f"/sources/{vid}", "volume": None})
     return sorted(out, key=lambda s: s["short"].lower())
 
 

@@ -143,6 +143,8 @@ class SourceEntry(BaseModel):
     reference: str
     covers: str | None = None
     url: str
+    volume: dict[str, str] | None = Field(None, description="The volume a chapter is in (id, anchor, short name); "
+                                          "the volume has its own entry with its full reference")
 
 
 class ProfilePage(EntityProfile):

@@ -36,7 +36,7 @@ def summary(cat: Catalog, entity_id: str) -> str:
 
     >>> from graph.testing import fixture_catalog
     >>> summary(fixture_catalog(), "iskp")
-    'Islamic State Khorasan Province (ISKP) is a militant group. An affiliate of Islamic State (attested 2021 ...'
+    'Islamic State Khorasan Province (ISKP) is a militant group. Affiliate of Islamic State (attested 2021 ...'
     """
     profile = profile_data(cat, entity_id)
     return " ".join(s["text"] for s in profile["summary"]) if profile else ""

@@ -29,34 +29,18 @@ from graph.read.catalog import Catalog
 
 from .citations import cite, source_list
 
-#: what the summary says first, by relation and direction: (relation, direction, words)
+#: which ties the summary names, in this order, by (relation, direction). The words are the
+#: ontology's: the relation's ``rdfs:label`` (direction ``out``) or ``cakg:inverseLabel`` (``in``),
+#: the titles of the profile's relation groups; a symmetric relation's two directions share one
+#: label and so one sentence.
 SUMMARY_PARTS = (
-    ("leaderOf", "in", "led by"),
-    ("founderOf", "in", "founded by"),
-    ("factionOf", "out", "a faction of"),
-    ("memberOfCoalition", "out", "part of"),
-    ("memberOfCoalition", "in", "a coalition including"),
-    ("affiliateOf", "out", "an affiliate of"),
-    ("pledgedAllegianceTo", "out", "pledged to"),
-    ("evolvedFrom", "out", "grew out of"),
-    ("splitFrom", "out", "split from"),
-    ("basedIn", "out", "based in"),
-    ("activeIn", "out", "active in"),
-    ("protectedBy", "out", "protected by"),
-    ("rivalOf", "out", "rival of"),
-    ("rivalOf", "in", "rival of"),
-    ("alliedWith", "out", "allied with"),
-    ("alliedWith", "in", "allied with"),
-    ("leaderOf", "out", "leader of"),
-    ("memberOf", "out", "member of"),
-    ("memberOf", "in", "with members"),
-    ("partOf", "out", "part of"),
-    ("nationalOf", "out", "a national of"),
-    ("killedBy", "out", "killed by"),
-    ("arrestedBy", "out", "arrested by"),
-    ("bannedIn", "out", "banned in"),
-    ("designatedBy", "out", "designated by"),
+    ("leaderOf", "in"), ("founderOf", "in"), ("factionOf", "out"), ("memberOfCoalition", "out"),
+    ("memberOfCoalition", "in"), ("affiliateOf", "out"), ("pledgedAllegianceTo", "out"), ("evolvedFrom", "out"),
+    ("splitFrom", "out"), ("basedIn", "out"), ("activeIn", "out"), ("protectedBy", "out"), ("rivalOf", "out"),
+    ("alliedWith", "out"), ("leaderOf", "out"), ("memberOf", "out"), ("memberOf", "in"), ("partOf", "out"),
+    ("nationalOf", "out"), ("killedBy", "out"), ("arrestedBy", "out"), ("bannedIn", "out"), ("designatedBy", "out"),
 )
+#: at most this many sentences, the opening one included
 MAX_SENTENCES = 6
 MAX_NAMES = 3
 
@@ -124,8 +108,10 @@ def _summary(profile: dict) -> list[dict]:
     """Sentences about the entity, each with the claims it rests on (ties that hold or are presumed
     at the latest date any tie of the entity is attested, else its latest ties)."""
     by_key: dict[tuple[str, str], list[dict]] = {}
+    titles: dict[tuple[str, str], str] = {}
     for group in profile["relations"]:
         by_key.setdefault((group["relation"], group["direction"]), []).extend(group["ties"])
+        titles[(group["relation"], group["direction"])] = group["title"]
     name = profile["label"]
     aliases = sorted((a["text"] for a in profile["aliases"]
                       if a["lang"] in ("", "en") and a["text"].isupper() and len(a["text"]) <= 6), key=len)
@@ -133,14 +119,25 @@ def _summary(profile: dict) -> list[dict]:
     if profile.get("subtype"):
         lead += f" ({profile['subtype']})"
     sentences = [{"text": lead + ".", "claims": []}]
-    for relation, direction, words in SUMMARY_PARTS:
-        ties = [t for t in by_key.get((relation, direction), []) if t["factual"]]
-        if not ties or len(sentences) > MAX_SENTENCES:
+    said: set[tuple[str, str]] = set()
+    for relation, direction in SUMMARY_PARTS:
+        if len(sentences) >= MAX_SENTENCES:
+            break
+        words = titles.get((relation, direction))
+        if words is None or (relation, words) in said:
             continue
-        ties.sort(key=lambda t: (t["ended_on"] is not None, t["last_attested"] or ""), reverse=False)
+        said.add((relation, words))
+        # the other direction under the same words (a symmetric relation): one sentence for both
+        other_way = "in" if direction == "out" else "out"
+        same = by_key.get((relation, other_way), []) if titles.get((relation, other_way)) == words else []
+        ties = [(t, direction) for t in by_key.get((relation, direction), []) if t["factual"]]
+        ties += [(t, other_way) for t in same if t["factual"]]
+        if not ties:
+            continue
+        ties.sort(key=lambda td: (td[0]["ended_on"] is not None, td[0]["last_attested"] or ""))
         parts, claims = [], []
-        for t in ties[:MAX_NAMES]:
-            other = t["object"] if direction == "out" else t["subject"]
+        for t, way in ties[:MAX_NAMES]:
+            other = t["object"] if way == "out" else t["subject"]
             if other is None:
                 continue
             parts.append(f"{other['label']} ({_tie_when(t)})")

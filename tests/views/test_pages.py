@@ -302,3 +302,79 @@ def test_markup_in_names_is_escaped_everywhere(evil_client):
     # inside the JSON data block, '<' is written \u003c so no tag can close the block
     block = re.search(r'<script type="application/json" id="ego-network-data">(.*?)</script>', profile, re.S).group(1)
     assert "<" not in block and "\\u003cscript\\u003e" in block
+
+
+def test_source_list_gives_a_volume_its_own_entry_once_whatever_chapters_are_cited():
+    from api.views.citations import source_list
+    from graph.testing import fixture_catalog
+
+    sources = fixture_catalog().sources()
+    chapters = [s.id for s in sources.values() if s.part_of]
+    volumes = {sources[c].part_of for c in chapters}
+    assert len(chapters) >= 2 and volumes
+    entries = source_list(chapters + chapters[:1], sources)
+    by_id = {e["id"]: e for e in entries}
+    assert len(by_id) == len(entries) == len(chapters) + len(volumes)
+    for vid in volumes:
+        title = sources[vid].title
+        assert sum(title in e["reference"] for e in entries) == 1, title
+        assert by_id[vid]["volume"] is None and by_id[vid]["reference"]
+    for c in chapters:
+        assert by_id[c]["volume"]["anchor"] == by_id[sources[c].part_of]["anchor"]
+        assert sources[c].title in by_id[c]["reference"]
+
+
+def _page_claims(profile: dict) -> dict[str, dict]:
+    return {c["id"]: c for f in profile["families"] for g in f["groups"] for t in g["ties"] for c in t["claims"]}
+
+
+def test_profile_json_twin_carries_the_summary_with_claim_ids_and_the_sources(client):
+    from graph.testing import fixture_catalog
+
+    known = fixture_catalog().sources()
+    for entity in ("imu", "iskp", "hts"):
+        data = client.get(f"/views/entities/{entity}.json").json()
+        claims = _page_claims(data)
+        assert data["summary"] and data["summary"][0]["text"].startswith(data["label"])
+        assert any(s["claims"] for s in data["summary"])
+        for sentence in data["summary"]:
+            assert sentence["text"].endswith(".")
+            assert set(sentence["claims"]) <= set(claims), sentence  # each id is a claim shown on the page
+        cited = {s["document"] for c in claims.values() for s in c["sources"]}
+        cited |= {s["document"] for d in data["disputes"] for side in (d["a"], d["b"]) for s in side["sources"]}
+        cited |= {s["document"] for c in data["mentioned"] for s in c["sources"]}
+        listed = [s["id"] for s in data["sources"]]
+        assert len(listed) == len(set(listed)) and cited <= set(listed)
+        for s in data["sources"]:
+            assert s["anchor"] == f"source-{s['id']}" and s["reference"] and s["url"] == f"/sources/{s['id']}"
+            if s["volume"]:
+                assert s["volume"]["id"] in listed
+            assert s["id"] in known
+
+
+def test_profile_summary_speaks_in_the_ontology_labels_and_keeps_its_limit(monkeypatch):
+    from api.views import profile as profile_module
+    from api.views.profile import MAX_SENTENCES, SUMMARY_PARTS, profile_data
+    from graph.testing import fixture_catalog
+
+    cat = fixture_catalog()
+    types = cat.relation_types()
+    wanted = {r for r, _ in SUMMARY_PARTS}
+    longest = {}
+    for entity in cat.entities():
+        profile = profile_data(cat, entity)
+        summary = profile["summary"]
+        assert len(summary) <= MAX_SENTENCES, (entity, len(summary))
+        longest[entity] = len(summary)
+        claims = _page_claims(profile)
+        for sentence in summary[1:]:
+            relations = {claims[c]["relation"] for c in sentence["claims"]}
+            assert len(relations) == 1 and relations <= wanted, sentence
+            meta = types[relations.pop()]
+            labels = {meta["label"], meta["inverse_label"]}
+            assert any(sentence["text"].lower().startswith(label.lower() + " ") for label in labels), sentence
+    # the limit counts the opening sentence: with a lower one, the longest summary stops exactly there
+    entity, n = max(longest.items(), key=lambda kv: kv[1])
+    assert n >= 3
+    monkeypatch.setattr(profile_module, "MAX_SENTENCES", n - 1)
+    assert len(profile_data(cat, entity)["summary"]) == n - 1
