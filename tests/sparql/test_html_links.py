@@ -20,7 +20,7 @@ def test_non_web_iris_are_text_not_links(page, live_server):  # noqa: F811
     values = " ".join(f'("{v}")' for v in HOSTILE) + ' ("https://example.org/ok")'
     query = f"SELECT ?x WHERE {{ VALUES (?v) {{ {values} }} BIND(IRI(?v) AS ?x) }}"
     page.goto(live_server.url + "/sparql?query=" + quote(query), wait_until="networkidle")
-    page.wait_for_selector(RESULTS + " tbody tr")
+    page.wait_for_selector(RESULTS + " tbody tr", timeout=90_000)
     hrefs = page.eval_on_selector_all(RESULTS + " a", "els => els.map(e => e.getAttribute('href'))")
     assert hrefs == ["https://example.org/ok"], hrefs
     cells = page.eval_on_selector_all(RESULTS + " td", "els => els.map(e => e.textContent)")
@@ -30,6 +30,6 @@ def test_non_web_iris_are_text_not_links(page, live_server):  # noqa: F811
 def test_reported_reproducer_renders_no_link(page, live_server):  # noqa: F811
     query = 'SELECT ?x WHERE { BIND(IRI("javascript:alert(1)") AS ?x) }'
     page.goto(live_server.url + "/sparql?query=" + quote(query), wait_until="networkidle")
-    page.wait_for_selector(RESULTS + " tbody tr")
+    page.wait_for_selector(RESULTS + " tbody tr", timeout=90_000)
     assert page.eval_on_selector_all(RESULTS + " a", "els => els.length") == 0
     assert "javascript:alert(1)" in page.inner_text(RESULTS)

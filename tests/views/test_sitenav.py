@@ -55,3 +55,19 @@ def test_a_link_to_a_page_the_app_does_not_serve_is_left_out():
         r = c.get("/sparql")
         assert r.status_code == 200, r.text
         assert nav_links(r.text) == [("/sparql", True)]
+
+
+def test_the_sparql_page_carries_its_examples_and_prefixes_as_json(client):
+    import json
+
+    from api.sparql.description import EXAMPLES
+    from graph.vocab import PREFIXES
+
+    r = client.get("/sparql", headers=HTML)
+    block = re.search(r'<script id="sparql-config" type="application/json">(.*?)</script>', r.text, re.S)
+    config = json.loads(block.group(1))
+    assert config["examples"] == EXAMPLES and config["prefixes"] == PREFIXES
+    assert '<script nonce="' in r.text and 'src="/static/vendor/yasgui/yasgui.min.js"' in r.text
+    assert "unsafe-eval" not in r.headers["content-security-policy"]
+    for asset in ("/static/vendor/yasgui/yasgui.min.js", "/static/vendor/yasgui/yasgui.min.css", "/static/sparql.js"):
+        assert client.get(asset).status_code == 200, asset
