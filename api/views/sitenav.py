@@ -21,12 +21,24 @@ LINKS = (
     ("/redoc", "/redoc", "API reference"),
 )
 
+def _serves(app: Any, path: str) -> bool:
+    """Whether a ``GET`` of ``path`` reaches one of the app's routes. Routes are asked through
+    Starlette's public ``matches``, which also sees routes inside included routers (FastAPI 0.165
+    nests them in an ``_IncludedRouter`` that has no ``path`` of its own)."""
+    from starlette.routing import Match
+
+    scope = {"type": "http", "method": "GET", "path": path, "root_path": "", "query_string": b"",
+             "headers": [], "path_params": {}}
+    return any(route.matches(scope)[0] is Match.FULL for route in app.routes)
+
+
 def _served_paths(app: Any) -> set[str]:
-    paths = getattr(app.state, "site_paths", None) if app is not None else None
-    if paths is None and app is not None:
-        paths = {getattr(r, "path", None) for r in app.routes}
-        app.state.site_paths = paths
-    return paths or set()
+    """The route paths of :data:`LINKS` that the app serves (worked out on the first request,
+    when every router is in; kept on ``app.state``)."""
+    paths = getattr(app.state, "site_paths", None)
+    if paths is None:
+        paths = app.state.site_paths = {route for _, route, _ in LINKS if _serves(app, route)}
+    return paths
 
 
 def site_links(request: Any = None) -> list[dict]:
