@@ -110,6 +110,20 @@ def _engine_function(parsed) -> str | None:
     return None
 
 
+def _negative_decimals() -> None:
+    """rdflib 7 negates a parsed ``-1.0`` with ``-Literal(...)``, which raises "Not a number" for
+    xsd:decimal, so a valid query such as ``SELECT * WHERE { <a> <b> -1.0 }`` was refused. The
+    guard's parse gets a parse action that writes the negative lexical form instead; the query text
+    itself is untouched, so guard and engine still read the same query."""
+    from rdflib import Literal
+    from rdflib.plugins.sparql import parser
+
+    parser.DECIMAL_NEGATIVE.set_parse_action(lambda t: Literal("-" + str(t[0]), datatype=t[0].datatype))
+
+
+_negative_decimals()
+
+
 @lru_cache(maxsize=512)
 def check_query(query: str) -> tuple[str | None, dict | None]:
     """Parse and inspect a query that is already canonical (:func:`canonical_query`): ``(form,
