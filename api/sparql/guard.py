@@ -110,6 +110,31 @@ def _engine_function(parsed) -> str | None:
     return None
 
 
+def _negative_decimals() -> None:
+    """rdflib 7 negates a parsed ``-1.0`` with ``-Literal(...)``, which raises "Not a number" for
+    xsd:decimal, so a valid query such as ``SELECT * WHERE { <a> <b> -1.0 }`` was refused. The
+    guard's parse gets a parse action that writes the negative lexical form instead; the query text
+    itself is untouched, so guard and engine still read the same query."""
+    from rdflib import Literal
+    from rdflib.plugins.sparql import parser
+
+    parser.DECIMAL_NEGATIVE.set_parse_action(lambda t: Literal("-" + str(t[0]), datatype=t[0].datatype))
+
+
+_negative_decimals()
+
+
+def _standard_function(iri) -> bool:
+    """A function IRI SPARQL 1.1 defines: an XSD cast (§17.5; any XSD datatype, the engine judges
+    which it can cast to). rdflib gives prefixed names already expanded."""
+    return str(iri).startswith("http://www.w3.org/2001/XMLSchema#")
+
+
+def _function_refused(iri) -> tuple[None, dict]:
+    return None, _error(400, "function_refused", f"the function <{iri}> is refused: this endpoint runs the SPARQL "
+                        "1.1 built-ins and XSD casts only (api/sparql/functions.py)", function=str(iri))
+
+
 @lru_cache(maxsize=512)
 def check_query(query: str) -> tuple[str | None, dict | None]:
     """Parse and inspect a query that is already canonical (:func:`canonical_query`): ``(form,
@@ -148,6 +173,8 @@ def check_query(query: str) -> tuple[str | None, dict | None]:
             if isinstance(value, str) and value.lower().startswith(VENDOR_SCHEMES):
                 return None, _error(400, "function_refused", f"vendor functions ({value.split(':')[0]}:) are refused: "
                                     "this endpoint runs standard SPARQL 1.1 only")
+        if node.name == "Function" and isinstance(node.get("iri"), str) and not _standard_function(node["iri"]):
+            return _function_refused(node["iri"])
         if node.name in ("ServiceGraphPattern",):
             return None, _error(400, "service_refused", "SERVICE (federated query) is refused: this endpoint "
                                 "never fetches other endpoints or URLs")
@@ -167,6 +194,8 @@ def check_query(query: str) -> tuple[str | None, dict | None]:
         # the form comes from it and the engine judges the rest
         return parsed[1].name, None
     for node in _walk(algebra):
+        if node.name == "Function" and not _standard_function(node.get("iri")):  # prefixed names resolved here
+            return _function_refused(node.get("iri"))
         if node.name == "ServiceGraphPattern":  # pragma: no cover - already caught in the parse tree
             return None, _error(400, "service_refused", "SERVICE (federated query) is refused")
     if algebra.get("datasetClause"):  # pragma: no cover - already caught in the parse tree
