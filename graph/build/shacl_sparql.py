@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 import pyoxigraph as ox
-from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 
 from ..seeds import Origin, Problem
@@ -72,9 +72,26 @@ def _n3(term) -> str:
 
 
 class _Compiler:
-    def __init__(self, shapes: Graph):
+    def __init__(self, shapes: Graph, store: ox.Store | None = None):
         self.g = shapes
         self.fresh = (f"?_v{i}" for i in itertools.count())
+        self.store = store
+        self.subclasses: dict = {}
+
+    def instance_of(self, v: str, cls) -> str:
+        """A pattern matching when ``v`` is an instance of ``cls`` or of a subclass. With a store,
+        the subclasses are read from it once, which is cheaper than a property path per node."""
+        if self.store is None:
+            return f"{v} {_TYPE} {_n3(cls)}"
+        t = next(self.fresh)
+        return f"VALUES {t} {{ {' '.join(self.class_names(cls))} }} {v} a {t} ."
+
+    def class_names(self, cls) -> list[str]:
+        """``cls`` and its subclasses in the store, as SPARQL IRIs."""
+        if cls not in self.subclasses:
+            rows = self.store.query(f"SELECT DISTINCT ?c WHERE {{ ?c <{RDFS.subClassOf}>* {_n3(cls)} }}")
+            self.subclasses[cls] = sorted({str(r["c"]) for r in rows if isinstance(r["c"], ox.NamedNode)} | {_n3(cls)})
+        return self.subclasses[cls]
 
     def keys(self, node) -> set:
         return set(self.g.predicates(node, None))
@@ -83,7 +100,7 @@ class _Compiler:
         """A SPARQL expression true when the value ``v`` conforms to the value constraints of ``node``."""
         g, tests = self.g, []
         for c in g.objects(node, SH["class"]):
-            tests.append(f"EXISTS {{ {v} {_TYPE} {_n3(c)} }}")
+            tests.append(f"EXISTS {{ {self.instance_of(v, c)} }}")
         for d in g.objects(node, SH.datatype):
             # a literal of the datatype whose lexical form is valid for it (checked where SPARQL can cast)
             valid = f" && COALESCE({_n3(d)}(STR({v})) = {_n3(d)}(STR({v})), false)" if str(d) in _CASTS else ""
@@ -120,8 +137,22 @@ class _Compiler:
     def has_value_test(self, node) -> bool:
         return bool(self.keys(node) & (_VALUE_KEYS - {SH.flags, SH.hasValue}))
 
-    def property_bodies(self, prop, f: str) -> list[str]:
-        """Graph patterns that match when the focus ``f`` violates the property shape ``prop``."""
+    def classes_only(self, node) -> list | None:
+        """The classes a value must belong to (one of) if that is all ``node`` asks of it, else None."""
+        keys = self.keys(node) & _VALUE_KEYS
+        if keys == {SH["class"]} and len(set(self.g.objects(node, SH["class"]))) == 1:
+            return list(self.g.objects(node, SH["class"]))
+        if keys == {SH["or"]} and len(set(self.g.objects(node, SH["or"]))) == 1:
+            members = list(Collection(self.g, self.g.value(node, SH["or"])))
+            found = [self.classes_only(m) for m in members]
+            if found and all(c is not None and len(c) == 1 for c in found):
+                return [c[0] for c in found]
+        return None
+
+    def property_bodies(self, prop, f: str, top: bool = False) -> list[str]:
+        """Graph patterns that match when the focus ``f`` violates the property shape ``prop``.
+        ``top``: ``f`` is bound in the same group (by the target), not from outside (by EXISTS),
+        so MINUS and grouped subqueries can stand in for a filter per focus node (much faster)."""
         g = self.g
         unknown = self.keys(prop) - _PROPERTY_KEYS - _IGNORED
         if unknown:
@@ -134,7 +165,9 @@ class _Compiler:
             n = int(n)
             if n > 3:
                 raise Unsupported("sh:minCount above 3")
-            if n:
+            if n == 1 and top:
+                bodies.append(f"MINUS {{ {f} {p} {next(self.fresh)} }}")
+            elif n:
                 vs = [next(self.fresh) for _ in range(n)]
                 distinct = " && ".join(f"!sameTerm({a}, {b})" for a, b in itertools.combinations(vs, 2))
                 bodies.append(f"FILTER NOT EXISTS {{ {' '.join(f'{f} {p} {x} .' for x in vs)}"
@@ -143,11 +176,20 @@ class _Compiler:
             n = int(n)
             if n > 3:
                 raise Unsupported("sh:maxCount above 3")
+            if top:
+                x = next(self.fresh)
+                bodies.append(f"{{ SELECT {f} WHERE {{ {f} {p} {x} }} GROUP BY {f} HAVING (COUNT(DISTINCT {x}) > {n}) }}")
+                continue
             vs = [next(self.fresh) for _ in range(n + 1)]
             distinct = " && ".join(f"!sameTerm({a}, {b})" for a, b in itertools.combinations(vs, 2))
             bodies.append(f"FILTER EXISTS {{ {' '.join(f'{f} {p} {x} .' for x in vs)}"
                           f"{f' FILTER({distinct})' if distinct else ''} }}")
-        if self.has_value_test(prop):
+        classes = self.classes_only(prop) if top and self.store is not None else None
+        if classes:
+            v, t = next(self.fresh), next(self.fresh)
+            names = sorted({n for c in classes for n in self.class_names(c)})
+            bodies.append(f"{f} {p} {v} . MINUS {{ VALUES {t} {{ {' '.join(names)} }} {v} a {t} }}")
+        elif self.has_value_test(prop):
             v = next(self.fresh)
             bodies.append(f"{f} {p} {v} . FILTER(!({self.value_test(prop, v)}))")
         for value in g.objects(prop, SH.hasValue):
@@ -158,7 +200,7 @@ class _Compiler:
                 bodies.append(f"{f} {p} {v} . {f} {_n3(other)} {w} . FILTER(!COALESCE({v} {op} {w}, false))")
         return bodies
 
-    def violations(self, shape, f: str) -> list[tuple[object, str]]:
+    def violations(self, shape, f: str, top: bool = False) -> list[tuple[object, str]]:
         """(property shape or the node shape, pattern) for every constraint of ``shape`` on ``f``."""
         g = self.g
         unknown = self.keys(shape) - _VALUE_KEYS - _TARGETS - _IGNORED - {SH.property, SH.closed, SH.ignoredProperties}
@@ -171,12 +213,12 @@ class _Compiler:
             out.append((shape, f"FILTER(!sameTerm({f}, {_n3(value)}))"))
         for prop in g.objects(shape, SH.property):
             if _active(g, prop):
-                out.extend((prop, body) for body in self.property_bodies(prop, f))
+                out.extend((prop, body) for body in self.property_bodies(prop, f, top))
         return out
 
     def target(self, shape, f: str) -> str | None:
         g, parts = self.g, []
-        parts += [f"{{ {f} {_TYPE} {_n3(c)} }}" for c in g.objects(shape, SH.targetClass)]
+        parts += [f"{{ {self.instance_of(f, c)} }}" for c in g.objects(shape, SH.targetClass)]
         parts += [f"{{ VALUES {f} {{ {_n3(n)} }} }}" for n in g.objects(shape, SH.targetNode)]
         parts += [f"{{ {f} {_n3(p)} [] }}" for p in g.objects(shape, SH.targetSubjectsOf)]
         parts += [f"{{ [] {_n3(p)} {f} }}" for p in g.objects(shape, SH.targetObjectsOf)]
@@ -204,7 +246,7 @@ def _checks(compiler: _Compiler, shape, target: str, depth: int = 0) -> list[Che
     g = compiler.g
     checks = [Check(str(shape), str(g.value(src, SH.path)) if src != shape else None, _message(g, src, shape),
                     f"SELECT DISTINCT ?focus WHERE {{ {target} {body} }}")
-              for src, body in compiler.violations(shape, "?focus")]
+              for src, body in compiler.violations(shape, "?focus", top=True)]
     if depth > 8:
         raise Unsupported("sh:node nested too deep (a cycle?)")
     for src in (shape, *g.objects(shape, SH.property)):
@@ -216,11 +258,12 @@ def _checks(compiler: _Compiler, shape, target: str, depth: int = 0) -> list[Che
     return checks
 
 
-def compile_shapes(shapes: Graph) -> Compiled:
-    """Every targeted node shape of ``shapes`` as queries (or, if it cannot be compiled, a fallback)."""
+def compile_shapes(shapes: Graph, store: ox.Store | None = None) -> Compiled:
+    """Every targeted node shape of ``shapes`` as queries (or, if it cannot be compiled, a fallback);
+    with ``store``, class hierarchies are read from it and written into the queries."""
     compiled = Compiled()
     for shape in sorted(set(shapes.subjects(RDF.type, SH.NodeShape)), key=str):
-        compiler = _Compiler(shapes)
+        compiler = _Compiler(shapes, store)
         target = compiler.target(shape, "?focus")
         if target is None or not _active(shapes, shape):
             continue  # reached only through sh:node, or switched off
@@ -283,7 +326,7 @@ def _fallback_problems(store: ox.Store, shapes: Graph, names: list[str]) -> list
 def store_problems(store: ox.Store, shapes: Graph) -> list[Problem]:
     """Validate ``store`` (data and ontology) against ``shapes``: one :class:`Problem` per violation,
     with the seed file and line of the offending node."""
-    compiled = compile_shapes(shapes)
+    compiled = compile_shapes(shapes, store)
     found = store_violations(store, compiled)
     where = origins(store, (v.focus for v in found))
     problems = [Problem(where.get(v.focus), f"SHACL: {v.message}"
@@ -297,7 +340,7 @@ def store_problems(store: ox.Store, shapes: Graph) -> list[Problem]:
 def violation_keys(store: ox.Store, shapes: Graph) -> set[tuple[str, str | None, str]]:
     """The violations as (focus node, path, node shape) strings, as
     :func:`graph.build.shacl.violation_keys` gives pyshacl's."""
-    return {(_value(v.focus), v.path, v.shape) for v in store_violations(store, compile_shapes(shapes))}
+    return {(_value(v.focus), v.path, v.shape) for v in store_violations(store, compile_shapes(shapes, store))}
 
 
 def _value(term) -> str:
