@@ -166,3 +166,18 @@ def test_problems_name_the_seed_file_and_line_as_pyshacl_does(broken):
         return {(p.origin, p.message.rsplit(" on ", 1)[1]) for p in problems}
 
     assert where(ours) == where(shacl_problems(broken, shapes))
+
+
+def test_a_construct_the_compiler_lacks_falls_back_to_pyshacl_for_that_shape_only():
+    shapes = load_shapes()
+    extra = """@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix cakg: <https://w3id.org/cakg/ontology#> .
+    cakg:TestEqualsShape a sh:NodeShape ; sh:targetClass cakg:Claim ;
+        sh:property [ sh:path cakg:subject ; sh:equals cakg:object ; sh:message "test: subject equals object" ] ."""
+    shapes.parse(data=extra, format="turtle")
+    compiled = compile_shapes(shapes)
+    assert compiled.fallback == [str(CAKG.TestEqualsShape)]
+    assert compiled.checks and all(c.shape != str(CAKG.TestEqualsShape) for c in compiled.checks)
+    g = compile_seeds(FIXTURE_SEEDS, locators=False, shacl=False).graph
+    problems = store_problems(_store(g), shapes)
+    assert problems and all("test: subject equals object" in p.message for p in problems)  # only that shape
+    assert all(p.origin and p.origin.file.endswith(".yaml") for p in problems)
