@@ -45,8 +45,9 @@ def _entity_copy(item: dict, k: int) -> dict:
     tag = f" #{k}"
     item["id"] = f"{item['id']}-x{k}"
     item["label"] = f"{item['label']}{tag}"
-    item["aliases"] = [f"{a.split('@')[0]}{tag}" + (f"@{a.split('@')[1]}" if "@" in a else "")
-                       for a in item.get("aliases") or []]
+    if "aliases" in item:
+        item["aliases"] = [f"{a.split('@')[0]}{tag}" + (f"@{a.split('@')[1]}" if "@" in a else "")
+                           for a in item["aliases"] or []]
     item.pop("mentioned_as", None)
     return item
 
@@ -89,6 +90,9 @@ def make_synthetic_seeds(seeds: Path, target: Path, factor: int, *, mix: float =
             out: dict[str, list] = {}
             if data.get("entities"):
                 out["entities"] = [_entity_copy(e, k) for k in range(factor) for e in data["entities"]]
+            if data.get("sets"):  # named sets of entities: each copy's set names that copy's members
+                out["sets"] = [{**_entity_copy(e, k), "members": [m if k == 0 else f"{m}-x{k}" for m in e["members"]]}
+                               for k in range(factor) for e in data["sets"]]
             if data.get("claims"):
                 claims = []
                 for k in range(factor):

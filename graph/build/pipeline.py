@@ -31,7 +31,8 @@ from ..settings import PROJECT_ROOT, Settings
 from ..store import build_info, current_store_path, store_problem
 from ..vocab import CAKG
 from .compile import compile_dataset
-from .shacl import load_shapes, shacl_problems
+from .shacl import load_shapes
+from .shacl_sparql import store_problems
 
 Progress = Callable[[str], None]
 
@@ -106,11 +107,20 @@ def compile_seeds(seeds: Path | None = None, ontology: Path | None = None, sourc
         graph = compile_dataset(data, schema)
         graph += schema.graph  # the ontology travels with the data into the store
     if shacl:
-        with _step(progress, "validating with SHACL"):
-            problems: list[Problem] = shacl_problems(graph, load_shapes(ontology))
-        if problems:
-            raise SeedError(problems)
+        scratch = ox.Store()  # in memory; `build` validates its staging store instead
+        with _step(progress, "loading a scratch store for SHACL"):
+            _load(scratch, graph)
+        validate_store(scratch, ontology, progress)
     return Compiled(data, graph, warnings)
+
+
+def validate_store(store: ox.Store, ontology: Path, progress: Progress = _quiet) -> None:
+    """Raise :class:`SeedError` with every SHACL violation in ``store`` (data and ontology), each
+    with the seed file and line that made the offending node."""
+    with _step(progress, "validating with SHACL"):
+        problems: list[Problem] = store_problems(store, load_shapes(ontology))
+    if problems:
+        raise SeedError(problems)
 
 
 def fingerprint(seeds: Path, ontology: Path) -> str:
@@ -136,15 +146,25 @@ def _lock(data: Path):
         yield
 
 
-def write_store(graph: Graph, target: Path) -> int:
-    """Load ``graph`` into a new persistent Oxigraph store at ``target``; return its triple count."""
-    store = ox.Store(str(target))
+def _load(store: ox.Store, graph: Graph) -> None:
     store.bulk_load(input=graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
-    store.flush()
-    count = len(store)
-    del store
-    gc.collect()
-    return count
+
+
+def write_store(graph: Graph, target: Path, ontology: Path | None = None, progress: Progress = _quiet) -> int:
+    """Load ``graph`` into a new persistent Oxigraph store at ``target`` and, if ``ontology`` is
+    given, validate it there against the SHACL shapes (raising :class:`SeedError`) before it is
+    used; return its triple count."""
+    store = ox.Store(str(target))
+    try:
+        with _step(progress, f"loading the store ({len(graph)} triples)"):
+            _load(store, graph)
+        if ontology is not None:
+            validate_store(store, ontology, progress)
+        store.flush()
+        return len(store)
+    finally:
+        del store
+        gc.collect()
 
 
 def build(seeds: Path | None = None, data: Path | None = None, ontology: Path | None = None,
@@ -172,16 +192,15 @@ def build(seeds: Path | None = None, data: Path | None = None, ontology: Path | 
             progress(f"store is up to date ({info['triples']} triples, fingerprint {fp})")
             return BuildResult(**{**{k: info[k] for k in BuildResult.__dataclass_fields__ if k in info},
                                   "skipped": True})
-        compiled = compile_seeds(seeds, ontology, sources, locators=locators, progress=progress)
+        compiled = compile_seeds(seeds, ontology, sources, locators=locators, shacl=False, progress=progress)
         for w in compiled.warnings:
             progress(f"warning: {w}")
         stamp = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}-{time.monotonic_ns() % 10**6}"
         tmp = stores / f".tmp-{stamp}"
         final = stores / stamp
         try:
-            with _step(progress, f"loading the store ({len(compiled.graph)} triples)"), \
-                    _writing("write the new store into", tmp):
-                triples = write_store(compiled.graph, tmp)
+            with _writing("write the new store into", tmp):
+                triples = write_store(compiled.graph, tmp, ontology, progress)  # SHACL on the staging store
             result = BuildResult(
                 path=str(final), triples=triples, entities=len(compiled.dataset.entities),
                 claims=len(compiled.dataset.claims),

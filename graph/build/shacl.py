@@ -29,21 +29,45 @@ def _origin(g: Graph, node) -> Origin | None:
     return None
 
 
-def shacl_problems(data: Graph, shapes: Graph | None = None) -> list[Problem]:
-    """Validate ``data`` (which must include the ontology, for class hierarchies) and return one
-    :class:`Problem` per violation."""
-    merged = data
-    conforms, report, _ = shacl_validate(merged, shacl_graph=shapes or load_shapes(), inference="none",
+def _report(data: Graph, shapes: Graph) -> Graph | None:
+    conforms, report, _ = shacl_validate(data, shacl_graph=shapes, inference="none",
                                          advanced=False, allow_warnings=True)
-    if conforms:
-        return []
-    problems = []
+    return None if conforms else report
+
+
+def _results(report: Graph, shapes: Graph):
+    """(result, focus, path, node shape) of every violation in a pyshacl report."""
     for result in report.subjects(RDF.type, SH.ValidationResult):
         if report.value(result, SH.resultSeverity) != SH.Violation:
             continue
-        focus = report.value(result, SH.focusNode)
+        source = report.value(result, SH.sourceShape)
+        shape = shapes.value(None, SH.property, source) or source
+        yield result, report.value(result, SH.focusNode), report.value(result, SH.resultPath), shape
+
+
+def violation_keys(data: Graph, shapes: Graph | None = None) -> set[tuple[str, str | None, str]]:
+    """pyshacl's violations as (focus node, path, node shape) strings: the reference that
+    :mod:`graph.build.shacl_sparql` is tested against."""
+    shapes = shapes or load_shapes()
+    report = _report(data, shapes)
+    if report is None:
+        return set()
+    return {(str(focus), str(path) if path is not None else None, str(shape))
+            for _, focus, path, shape in _results(report, shapes)}
+
+
+def shacl_problems(data: Graph, shapes: Graph | None = None, *, only_shapes: set[str] | None = None) -> list[Problem]:
+    """Validate ``data`` (which must include the ontology, for class hierarchies) with pyshacl and
+    return one :class:`Problem` per violation (of the node shapes in ``only_shapes``, if given)."""
+    shapes = shapes or load_shapes()
+    report = _report(data, shapes)
+    if report is None:
+        return []
+    problems = []
+    for result, focus, path, shape in _results(report, shapes):
+        if only_shapes is not None and str(shape) not in only_shapes:
+            continue
         message = report.value(result, SH.resultMessage) or "violates a SHACL shape"
-        path = report.value(result, SH.resultPath)
         where = f" [{local_id(str(path))}]" if path is not None else ""
-        problems.append(Problem(_origin(merged, focus), f"SHACL: {message}{where} on {local_id(str(focus))}"))
+        problems.append(Problem(_origin(data, focus), f"SHACL: {message}{where} on {local_id(str(focus))}"))
     return problems

@@ -221,7 +221,7 @@ def test_interrupted_build_leaves_previous_store(seeds, data, monkeypatch):
     first = build(seeds, data)
     append_claim(seeds, "  - {subject: imu, relation: activeIn, object: faryab, source: 'soliev-pantucci-2022:24'}")
 
-    def explode(graph, target):
+    def explode(graph, target, *args):
         target.mkdir(parents=True)
         (target / "half-written").write_text("x")
         raise KeyboardInterrupt
@@ -301,3 +301,25 @@ def test_cli_disputes_lists_each_pair_with_its_sources(seeds, data):
     assert result.exit_code == 0
     assert "- iju-figure  [soliev-pantucci-2022 line 114]\n  vs wrong-iju-figure  [soliev-pantucci-2022 line 114]" in result.output
     assert "1 dispute(s)" in result.output
+
+
+def test_shacl_violation_in_the_staging_store_keeps_the_previous_store(seeds, data, monkeypatch):
+    """The build validates the new store before swapping it in: a node the shapes reject (here an
+    entity whose name the compiler lost) fails the build with its seed file and line."""
+    from rdflib.namespace import SKOS
+
+    first = build(seeds, data)
+    real = build_mod.compile_dataset
+
+    def lossy(dataset, schema):
+        g = real(dataset, schema)
+        g.remove((ID["imu"], SKOS.prefLabel, None))
+        return g
+
+    monkeypatch.setattr(build_mod, "compile_dataset", lossy)
+    with pytest.raises(SeedError) as err:
+        build(seeds, data, force=True)
+    problems = [p for p in err.value.problems if "prefLabel" in p.message and p.message.endswith(" on imu")]
+    assert problems and all(p.origin and p.origin.file.endswith(".yaml") for p in problems)
+    assert str(current_store_path(data)) == first.path
+    assert not list((data / "stores").glob(".tmp-*"))

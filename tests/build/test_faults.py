@@ -170,8 +170,8 @@ def test_a_full_data_folder_fails_with_a_message_and_leaves_no_half_store(seeds,
     expected = claims(data)
     real = build_mod.write_store
 
-    def fill_up(graph, target):
-        real(graph, target)  # the store is half written when the disk fills up
+    def fill_up(graph, target, *args):
+        real(graph, target, *args)  # the store is written when the disk fills up
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     monkeypatch.setattr(build_mod, "write_store", fill_up)
