@@ -263,13 +263,27 @@
     input.addEventListener("search", find);
   }
 
+  /* ------------------------------------------------------------------ the side panel */
+
+  function wirePanel() { // on a narrow screen the panel starts folded; its button opens and closes it
+    var panel = document.getElementById("side-panel");
+    var button = document.getElementById("panel-toggle");
+    if (!panel || !button) return;
+    function set(open) {
+      panel.classList.toggle("collapsed", !open);
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+    }
+    set(!window.matchMedia("(max-width: 900px)").matches);
+    button.addEventListener("click", function () { set(panel.classList.contains("collapsed")); });
+  }
+
   function init() {
     document.querySelectorAll("[data-network]").forEach(function (container) {
       draw(container, readData(container));
     });
     var form = document.getElementById("controls");
     var main = document.getElementById("network");
-    if (form && main) { wireControls(main, form); wireFind(main); }
+    if (form && main) { wireControls(main, form); wireFind(main); wirePanel(); }
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);

@@ -8,6 +8,7 @@ Screenshots go to tests/artifacts/ (git-ignored).
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from urllib.parse import quote, urlsplit
 from urllib.request import urlopen
 
@@ -36,11 +37,11 @@ def browser():
         b.close()
 
 
-@pytest.fixture
-def page(browser):
-    """A fresh page that records every request it makes; after the test, none may have gone
-    anywhere but 127.0.0.1, and no page may have raised a script error or opened a dialog."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+@contextmanager
+def checked_page(browser, width: int = 1400, height: int = 1000):
+    """A fresh page that records every request it makes; afterwards, none may have gone anywhere
+    but 127.0.0.1, and no page may have raised a script error or opened a dialog."""
+    context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
     requests: list[str] = []
     problems: list[str] = []
@@ -54,6 +55,13 @@ def page(browser):
     foreign = [u for u in requests if urlsplit(u).hostname != "127.0.0.1" and not u.startswith(("data:", "about:"))]
     assert not foreign, f"requests left 127.0.0.1: {foreign}"
     assert not problems, problems
+
+
+@pytest.fixture
+def page(browser):
+    """A checked page (see checked_page) of 1400×1000."""
+    with checked_page(browser) as p:
+        yield p
 
 
 def api(server, path: str) -> dict:
@@ -332,3 +340,45 @@ def test_find_box_offers_the_ego_network_of_an_entity_not_in_the_view(page, live
     link.wait_for(timeout=5000)
     first = api(live_server, "/entities?limit=1&q=" + quote(outside["label"]))["items"][0]["id"]
     assert link.get_attribute("href") == f"/views/network?focus={quote(first)}&depth=1"
+
+
+def box(page, selector: str) -> dict:
+    b = page.locator(selector).bounding_box()
+    assert b is not None, f"{selector} is not shown"
+    return b
+
+
+def test_network_canvas_is_above_the_fold_beside_a_side_panel_at_1440x900(browser, live_server, artifacts):
+    with checked_page(browser, 1440, 900) as page:
+        for path in ("/views/network", "/views/network?scope=all", "/views/network?focus=imu&depth=1"):
+            page.goto(live_server.url + path)
+            wait_drawn(page)
+            canvas, panel = box(page, "#network canvas"), box(page, "#side-panel")
+            assert canvas["y"] <= 120, (path, canvas)  # the canvas starts near the top ...
+            assert canvas["y"] + canvas["height"] <= 900 and canvas["height"] >= 0.75 * 900  # ... and fits the screen
+            assert panel["x"] + panel["width"] <= canvas["x"]  # the panel is beside it, on the left
+            assert canvas["width"] >= 0.9 * (1440 - panel["width"] - panel["x"])  # the rest of the width
+            assert canvas["width"] >= 0.6 * 1440
+            # every control sits in the panel, and the panel scrolls inside the screen
+            controls = box(page, "#controls")
+            assert panel["x"] <= controls["x"] and controls["x"] + controls["width"] <= panel["x"] + panel["width"] + 1
+            assert panel["y"] + panel["height"] <= 900
+            assert not page.locator("#panel-toggle").is_visible()
+        page.screenshot(path=str(artifacts / "network-1440x900.png"))
+
+
+def test_the_side_panel_folds_away_on_a_narrow_screen(browser, live_server, artifacts):
+    with checked_page(browser, 700, 900) as page:
+        page.goto(live_server.url + "/views/network")
+        wait_drawn(page)
+        toggle = page.locator("#panel-toggle")
+        assert toggle.is_visible() and toggle.get_attribute("aria-expanded") == "false"
+        assert not page.locator("#controls").is_visible()
+        canvas = box(page, "#network canvas")
+        assert canvas["y"] <= 150 and canvas["width"] >= 0.9 * (700 - 2 * 20)  # the canvas comes first, full width
+        toggle.click()
+        assert page.locator("#controls").is_visible() and toggle.get_attribute("aria-expanded") == "true"
+        assert box(page, "#network canvas")["y"] > box(page, "#controls")["y"]  # the open panel sits above it
+        page.screenshot(path=str(artifacts / "network-narrow-panel-open.png"))
+        toggle.click()
+        assert not page.locator("#controls").is_visible()
