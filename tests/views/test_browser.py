@@ -8,6 +8,7 @@ Screenshots go to tests/artifacts/ (git-ignored).
 from __future__ import annotations
 
 import json
+import re
 from contextlib import contextmanager
 from urllib.parse import quote, urlsplit
 from urllib.request import urlopen
@@ -382,3 +383,60 @@ def test_the_side_panel_folds_away_on_a_narrow_screen(browser, live_server, arti
         page.screenshot(path=str(artifacts / "network-narrow-panel-open.png"))
         toggle.click()
         assert not page.locator("#controls").is_visible()
+
+
+def hover_tooltip(page, x: float, y: float):
+    """Move the mouse to (x, y) in page coordinates and return vis-network's tooltip once shown."""
+    page.mouse.move(x - 40, y - 40)
+    page.mouse.move(x, y, steps=4)
+    tooltip = page.locator("div.vis-tooltip")
+    tooltip.wait_for(state="visible", timeout=5000)
+    return tooltip
+
+
+def assert_not_clipped(page, tooltip) -> None:
+    b = tooltip.bounding_box()
+    view = page.viewport_size
+    assert b["height"] > 10 and b["width"] > 10, b
+    assert b["x"] >= 0 and b["y"] >= 0 and b["x"] + b["width"] <= view["width"] and b["y"] + b["height"] <= view["height"], b
+    # all its text is inside its box (nothing cut off by a height or an overflow rule)
+    assert tooltip.evaluate("t => t.scrollHeight <= t.clientHeight + 1 && t.scrollWidth <= t.clientWidth + 1")
+
+
+def test_hovering_a_node_and_an_edge_shows_their_tooltips(browser, live_server, artifacts):
+    with checked_page(browser, 1440, 900) as page:
+        page.goto(live_server.url + "/views/network?focus=imu&depth=1")
+        wait_drawn(page)
+        view = api(live_server, "/views/network.json?focus=imu&depth=1")
+        canvas = box(page, "#network canvas")
+        page.evaluate("() => window.cakg.views.network.network.stopSimulation()")
+        # a node: its label and kind
+        node = next(n for n in view["nodes"] if n["id"] != "imu")
+        point = page.evaluate(f"""() => {{ const net = window.cakg.views.network.network;
+            return net.canvasToDOM(net.getPositions(['{node["id"]}'])['{node["id"]}']); }}""")
+        tooltip = hover_tooltip(page, canvas["x"] + point["x"], canvas["y"] + point["y"])
+        text = tooltip.inner_text()
+        assert node["label"] in text and text.split() == node["title"].split()
+        assert_not_clipped(page, tooltip)
+        page.screenshot(path=str(artifacts / "network-tooltip-node.png"))
+        page.mouse.move(canvas["x"] + 5, canvas["y"] + 5)
+        tooltip.wait_for(state="hidden", timeout=5000)
+        # an edge: relation, dates and citation, hovered half-way along the drawn curve
+        found = page.evaluate("""() => { const net = window.cakg.views.network.network;
+            for (const id of net.body.edgeIndices) {
+                const p = net.body.edges[id].edgeType.getPoint(0.5); const d = net.canvasToDOM(p);
+                if (net.getEdgeAt(d) === id && net.getNodeAt(d) === undefined) return {id: id, x: d.x, y: d.y};
+            } return null; }""")
+        assert found, "no edge could be hovered away from the nodes"
+        edge = next(e for e in view["edges"] if e["id"] == found["id"])
+        tooltip = hover_tooltip(page, canvas["x"] + found["x"], canvas["y"] + found["y"])
+        text = tooltip.inner_text()
+        assert text.split() == edge["title"].split()
+        relation = next(r for r in view["meta"]["relation_types"] if r["name"] == edge["relation"])
+        claim = api(live_server, "/claims/" + quote(edge["claims"][0], safe=""))
+        assert relation["label"] in text
+        assert re.search(r"\b(19|20)\d\d\b", text.splitlines()[1])  # its dates, on the line after the relation
+        surname = claim["sources"][0]["author"].split(";")[0].split()[-1]  # the short citation names the author
+        assert surname in text and "l. " in text
+        assert_not_clipped(page, tooltip)
+        page.screenshot(path=str(artifacts / "network-tooltip-edge.png"))
