@@ -440,3 +440,51 @@ def test_hovering_a_node_and_an_edge_shows_their_tooltips(browser, live_server, 
         assert surname in text and "l. " in text
         assert_not_clipped(page, tooltip)
         page.screenshot(path=str(artifacts / "network-tooltip-edge.png"))
+
+
+def visible_nodes(page) -> list[str]:
+    return page.evaluate("() => window.cakg.views.network.network.body.nodeIndices.slice()")
+
+
+def test_grouping_places_and_events_into_clusters_and_opening_them(page, live_server, artifacts):
+    page.goto(live_server.url + "/views/network?scope=all")
+    wait_drawn(page)
+    meta = api(live_server, "/views/network.json?scope=all")["meta"]
+    groups = [c for c in meta["clusters"] if c["count"] >= 2]  # a kind of one node stays as it is
+    assert groups, "the fixture view has no kind to group"
+    everyone = visible_nodes(page)
+    assert len(everyone) == meta["node_count"]
+    box_ = page.locator("#cluster-kinds")
+    box_.check()
+    grouped = visible_nodes(page)
+    assert len(grouped) == len(everyone) - sum(c["count"] for c in groups) + len(groups) < len(everyone)
+    assert sorted(n for n in grouped if n.startswith("cluster:")) == sorted(f"cluster:{c['kind']}" for c in groups)
+    page.screenshot(path=str(artifacts / "network-clustered.png"))
+    box_.uncheck()  # unticking opens every group
+    assert sorted(visible_nodes(page)) == sorted(everyone)
+    # a click on a group opens it; when none is left the box is unticked
+    box_.check()
+    page.evaluate("() => window.cakg.views.network.network.stopSimulation()")
+    canvas = box(page, "#network canvas")
+    for c in groups:
+        point = page.evaluate(f"""() => {{ const net = window.cakg.views.network.network;
+            return net.canvasToDOM(net.getPositions(['cluster:{c["kind"]}'])['cluster:{c["kind"]}']); }}""")
+        page.mouse.click(canvas["x"] + point["x"], canvas["y"] + point["y"])
+        page.wait_for_function(f"() => !window.cakg.views.network.network.body.nodes['cluster:{c['kind']}']")
+    assert sorted(visible_nodes(page)) == sorted(everyone) and not box_.is_checked()
+    assert "/entities/" not in page.url  # opening a group is not a click on a profile
+    # the find box opens the group that holds the node it finds, and a redraw keeps the grouping
+    box_.check()
+    inside = next(n for n in api(live_server, "/views/network.json?scope=all")["nodes"] if n["kind"] == groups[0]["kind"])
+    page.locator("#find").fill(inside["label"])
+    page.locator("#find").press("Enter")
+    assert page.evaluate("() => document.getElementById('network').dataset.found") == inside["id"]
+    assert inside["id"] in visible_nodes(page) and f"cluster:{groups[0]['kind']}" not in visible_nodes(page)
+    box_.uncheck()
+    box_.check()
+    v = version(page)
+    page.locator("#year").focus()
+    page.keyboard.press("Home")
+    wait_drawn(page, version=v + 1)
+    assert any(n.startswith("cluster:") for n in visible_nodes(page)) or all(
+        c["count"] < 2 for c in api(live_server, "/views/network.json?" + urlsplit(page.url).query)["meta"]["clusters"])
