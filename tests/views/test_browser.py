@@ -488,3 +488,45 @@ def test_grouping_places_and_events_into_clusters_and_opening_them(page, live_se
     wait_drawn(page, version=v + 1)
     assert any(n.startswith("cluster:") for n in visible_nodes(page)) or all(
         c["count"] < 2 for c in api(live_server, "/views/network.json?" + urlsplit(page.url).query)["meta"]["clusters"])
+
+
+#: every page kind, its path on the fixture graph and what shows it is ready; the screenshots at
+#: 1440×900 go to tests/artifacts/page-<name>.png
+PAGE_KINDS = [
+    ("index", "/", "ul.groups > li"),
+    ("profile", "/entities/imu", "#ego-network[data-drawn]"),
+    ("network-default", "/views/network", "#network[data-drawn]"),
+    ("network-ego", "/views/network?focus=imu&depth=1", "#network[data-drawn]"),
+    ("changes", "/views/changes", "main"),
+    ("lineage", "/views/lineage", "svg.lineage-chart"),
+    ("passage", "/sources/soliev-pantucci-2022/passage?lines=18-19&names=imu", "ol.passage-lines li.cited"),
+    ("docs", "/docs", ".opblock-summary-path"),
+    ("redoc", "/redoc", ".api-content h1, .api-content h2"),
+    ("sparql", "/sparql", "textarea, [name=query], .yasqe"),
+    ("error", "/sources/no-such-source/passage?lines=1", "article.error"),
+]
+
+
+def test_screenshots_of_every_page_kind_at_1440x900_with_no_request_leaving_127_0_0_1(browser, live_server, artifacts):
+    with checked_page(browser, 1440, 900) as page:
+        blocked: list[str] = []
+
+        def only_here(route):  # anything for another host is stopped before it leaves the machine
+            url = route.request.url
+            if urlsplit(url).hostname == "127.0.0.1" or url.startswith(("data:", "blob:")):
+                route.continue_()
+            else:
+                blocked.append(url)
+                route.abort()
+
+        page.context.route("**/*", only_here)
+        for name, path, ready in PAGE_KINDS:
+            response = page.goto(live_server.url + path, wait_until="networkidle")
+            assert response.status == (404 if name == "error" else 200), (name, response.status)
+            page.wait_for_selector(ready, timeout=30_000)
+            page.wait_for_timeout(200)  # late requests (fonts, icons) show up too
+            shot = artifacts / f"page-{name}.png"
+            page.screenshot(path=str(shot))
+            assert shot.stat().st_size > 5_000, f"{name}: a blank screenshot?"
+            assert page.evaluate("() => [window.innerWidth, window.innerHeight]") == [1440, 900]
+        assert blocked == [], f"requests for other hosts: {blocked}"
