@@ -42,7 +42,11 @@
       var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
       view = cakg.views[container.id] = { network: network, version: version };
       network.on("click", function (params) {
-        if (params.nodes && params.nodes.length) window.location.href = profileUrl(params.nodes[0]);
+        if (!params.nodes || !params.nodes.length) return;
+        var id = params.nodes[0];
+        if (isGroup(network, id)) { openCluster(container, id); return; } // a group: open it
+        if (performance.now() - (view.openedAt || 0) < 600) return; // the second click of a double click on a group
+        window.location.href = profileUrl(id);
       });
       network.on("hoverNode", function () { container.style.cursor = "pointer"; });
       network.on("blurNode", function () { container.style.cursor = "default"; });
@@ -61,6 +65,58 @@
     view.edges = edges;
     view.meta = data.meta;
     return view;
+  }
+
+  /* ------------------------------------------------------------------ clusters of places and events */
+
+  function clusterId(kind) { return "cluster:" + kind; }
+
+  function isGroup(net, id) { // vis-network's isCluster logs an error for an id it does not know
+    return net.body.nodes[id] !== undefined && net.isCluster(id);
+  }
+
+  /* Group the nodes of each kind named in meta.clusters (places, events) into one node per kind,
+   * or open every group again. A kind with fewer than two nodes in the view stays as it is. */
+  function setClusters(container, on) {
+    var view = cakg.views[container.id];
+    if (!view) return;
+    var net = view.network;
+    var colours = {};
+    (view.meta.kinds || []).forEach(function (k) { colours[k.name] = k.color; });
+    (view.meta.clusters || []).forEach(function (c) {
+      var id = clusterId(c.kind);
+      if (!on) { if (isGroup(net, id)) net.openCluster(id); return; }
+      if (isGroup(net, id)) return;
+      var members = view.nodes.get({ filter: function (n) { return n.kind === c.kind; } });
+      if (members.length < 2) return;
+      var names = members.map(function (n) { return String(n.label); }).sort();
+      net.cluster({
+        joinCondition: function (options) { return options.kind === c.kind; },
+        clusterNodeProperties: {
+          id: id, kind: "cluster", label: c.label + " (" + members.length + ")", shape: "box",
+          color: colours[c.kind] || "#888888", font: { color: "#ffffff" }, borderWidth: 2,
+          title: textTip(members.length + " " + c.label + ": " + names.join(", ") + "\nclick to open the group"),
+        },
+      });
+    });
+    container.dataset.clusters = String(net.body.nodeIndices.filter(function (n) { return isGroup(net, n); }).length);
+  }
+
+  function openCluster(container, id) {
+    var view = cakg.views[container.id];
+    view.network.openCluster(id);
+    view.openedAt = performance.now();
+    var left = view.network.body.nodeIndices.filter(function (n) { return isGroup(view.network, n); }).length;
+    container.dataset.clusters = String(left);
+    var box = document.getElementById("cluster-kinds");
+    if (box && !left) box.checked = false; // every group open again
+  }
+
+  function wireClusters(container) {
+    var box = document.getElementById("cluster-kinds");
+    if (!box) return;
+    box.addEventListener("change", function () { setClusters(container, box.checked); });
+    if (box.checked) setClusters(container, true);
   }
 
   function readData(container) {
@@ -133,6 +189,8 @@
           delete container.dataset.loading;
           if (!res.ok) { setStatus("Error: " + (res.body.message || "could not load the view")); return; }
           draw(container, res.body);
+          var grouping = document.getElementById("cluster-kinds");
+          if (grouping && grouping.checked) setClusters(container, true);
           var m = res.body.meta;
           setStatus(m.node_count + " entities, " + m.edge_count + " relations" +
                     (m.filters.at ? " at " + m.filters.at : "") +
@@ -238,6 +296,8 @@
       });
       if (!hit) { status.textContent = "not in this view"; offerEgo(input.value.trim()); return; }
       status.textContent = String(hit.label);
+      var path = view.network.findNode(hit.id); // inside a group: open the group first
+      if (path.length > 1) openCluster(container, path[0]);
       view.network.selectNodes([hit.id]);
       view.network.focus(hit.id, { scale: 1.5, animation: false });
       container.dataset.found = String(hit.id);
@@ -263,13 +323,27 @@
     input.addEventListener("search", find);
   }
 
+  /* ------------------------------------------------------------------ the side panel */
+
+  function wirePanel() { // on a narrow screen the panel starts folded; its button opens and closes it
+    var panel = document.getElementById("side-panel");
+    var button = document.getElementById("panel-toggle");
+    if (!panel || !button) return;
+    function set(open) {
+      panel.classList.toggle("collapsed", !open);
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+    }
+    set(!window.matchMedia("(max-width: 900px)").matches);
+    button.addEventListener("click", function () { set(panel.classList.contains("collapsed")); });
+  }
+
   function init() {
     document.querySelectorAll("[data-network]").forEach(function (container) {
       draw(container, readData(container));
     });
     var form = document.getElementById("controls");
     var main = document.getElementById("network");
-    if (form && main) { wireControls(main, form); wireFind(main); }
+    if (form && main) { wireControls(main, form); wireFind(main); wireClusters(main); wirePanel(); }
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);

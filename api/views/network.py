@@ -303,7 +303,16 @@ def years_covered(cat: Catalog) -> tuple[int, int] | None:
 
 # ------------------------------------------------------------------------------ text for tooltips
 
-def _edge_title(G: nx.MultiDiGraph, u: str, v: str, d: dict) -> str:
+def _edge_cites(cat: Catalog, d: dict) -> list[str]:
+    """The short citations of a tie's claims, once each ("Soliev & Pantucci 2022, l. 24")."""
+    from .citations import cite
+
+    every, sources = cat.claims(), cat.sources()
+    shorts = [cite(s, sources)["short"] for cid in d["claims"] if cid in every for s in every[cid].sources]
+    return list(dict.fromkeys(shorts))
+
+
+def _edge_title(G: nx.MultiDiGraph, u: str, v: str, d: dict, cites: list[str] | None = None) -> str:
     from graph.network.prose import when_text
 
     rec = gn.edge_record(G, u, v, d)
@@ -313,7 +322,7 @@ def _edge_title(G: nx.MultiDiGraph, u: str, v: str, d: dict) -> str:
         lines.append(", ".join(d["qualifiers"]))
     if d.get("roles"):
         lines.append(", ".join(d["roles"]))
-    lines.append(f"{len(d['claims'])} claim(s); sources: {', '.join(d['sources'])}")
+    lines.append(f"{len(d['claims'])} claim(s); sources: {'; '.join(cites or d['sources'])}")
     if d.get("disputed"):
         lines.append("DISPUTED" + (f" by {', '.join(d['disputes'])}" if d.get("disputes") else ""))
     return "\n".join(lines)
@@ -443,7 +452,7 @@ def build_view(cat: Catalog, q: NetworkQuery) -> dict[str, Any]:
             {"from": u, "to": v}, id=key, relation=d["relation"], category=d["category"],
             color={"color": style["color"], "opacity": 0.35 if status == "presumed" else 1.0},
             arrows=arrows, dashes=style["dashes"], width=style["width"], disputed=d["disputed"],
-            status=status, claims=list(d["claims"]), title=_edge_title(H, u, v, d),
+            status=status, claims=list(d["claims"]), title=_edge_title(H, u, v, d, _edge_cites(cat, d)),
         ))
 
     all_types = sorted(types_present(cat, q.kinds),

@@ -8,6 +8,8 @@ Screenshots go to tests/artifacts/ (git-ignored).
 from __future__ import annotations
 
 import json
+import re
+from contextlib import contextmanager
 from urllib.parse import quote, urlsplit
 from urllib.request import urlopen
 
@@ -36,11 +38,11 @@ def browser():
         b.close()
 
 
-@pytest.fixture
-def page(browser):
-    """A fresh page that records every request it makes; after the test, none may have gone
-    anywhere but 127.0.0.1, and no page may have raised a script error or opened a dialog."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+@contextmanager
+def checked_page(browser, width: int = 1400, height: int = 1000):
+    """A fresh page that records every request it makes; afterwards, none may have gone anywhere
+    but 127.0.0.1, and no page may have raised a script error or opened a dialog."""
+    context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
     requests: list[str] = []
     problems: list[str] = []
@@ -54,6 +56,13 @@ def page(browser):
     foreign = [u for u in requests if urlsplit(u).hostname != "127.0.0.1" and not u.startswith(("data:", "about:"))]
     assert not foreign, f"requests left 127.0.0.1: {foreign}"
     assert not problems, problems
+
+
+@pytest.fixture
+def page(browser):
+    """A checked page (see checked_page) of 1400×1000."""
+    with checked_page(browser) as p:
+        yield p
 
 
 def api(server, path: str) -> dict:
@@ -332,3 +341,192 @@ def test_find_box_offers_the_ego_network_of_an_entity_not_in_the_view(page, live
     link.wait_for(timeout=5000)
     first = api(live_server, "/entities?limit=1&q=" + quote(outside["label"]))["items"][0]["id"]
     assert link.get_attribute("href") == f"/views/network?focus={quote(first)}&depth=1"
+
+
+def box(page, selector: str) -> dict:
+    b = page.locator(selector).bounding_box()
+    assert b is not None, f"{selector} is not shown"
+    return b
+
+
+def test_network_canvas_is_above_the_fold_beside_a_side_panel_at_1440x900(browser, live_server, artifacts):
+    with checked_page(browser, 1440, 900) as page:
+        for path in ("/views/network", "/views/network?scope=all", "/views/network?focus=imu&depth=1"):
+            page.goto(live_server.url + path)
+            wait_drawn(page)
+            canvas, panel = box(page, "#network canvas"), box(page, "#side-panel")
+            assert canvas["y"] <= 120, (path, canvas)  # the canvas starts near the top ...
+            assert canvas["y"] + canvas["height"] <= 900 and canvas["height"] >= 0.75 * 900  # ... and fits the screen
+            assert panel["x"] + panel["width"] <= canvas["x"]  # the panel is beside it, on the left
+            assert canvas["width"] >= 0.9 * (1440 - panel["width"] - panel["x"])  # the rest of the width
+            assert canvas["width"] >= 0.6 * 1440
+            # every control sits in the panel, and the panel scrolls inside the screen
+            controls = box(page, "#controls")
+            assert panel["x"] <= controls["x"] and controls["x"] + controls["width"] <= panel["x"] + panel["width"] + 1
+            assert panel["y"] + panel["height"] <= 900
+            assert not page.locator("#panel-toggle").is_visible()
+        page.screenshot(path=str(artifacts / "network-1440x900.png"))
+
+
+def test_the_side_panel_folds_away_on_a_narrow_screen(browser, live_server, artifacts):
+    with checked_page(browser, 700, 900) as page:
+        page.goto(live_server.url + "/views/network")
+        wait_drawn(page)
+        toggle = page.locator("#panel-toggle")
+        assert toggle.is_visible() and toggle.get_attribute("aria-expanded") == "false"
+        assert not page.locator("#controls").is_visible()
+        canvas = box(page, "#network canvas")
+        assert canvas["y"] <= 150 and canvas["width"] >= 0.9 * (700 - 2 * 20)  # the canvas comes first, full width
+        toggle.click()
+        assert page.locator("#controls").is_visible() and toggle.get_attribute("aria-expanded") == "true"
+        assert box(page, "#network canvas")["y"] > box(page, "#controls")["y"]  # the open panel sits above it
+        page.screenshot(path=str(artifacts / "network-narrow-panel-open.png"))
+        toggle.click()
+        assert not page.locator("#controls").is_visible()
+
+
+def hover_tooltip(page, x: float, y: float):
+    """Move the mouse to (x, y) in page coordinates and return vis-network's tooltip once shown."""
+    page.mouse.move(x - 40, y - 40)
+    page.mouse.move(x, y, steps=4)
+    tooltip = page.locator("div.vis-tooltip")
+    tooltip.wait_for(state="visible", timeout=5000)
+    return tooltip
+
+
+def assert_not_clipped(page, tooltip) -> None:
+    b = tooltip.bounding_box()
+    view = page.viewport_size
+    assert b["height"] > 10 and b["width"] > 10, b
+    assert b["x"] >= 0 and b["y"] >= 0 and b["x"] + b["width"] <= view["width"] and b["y"] + b["height"] <= view["height"], b
+    # all its text is inside its box (nothing cut off by a height or an overflow rule)
+    assert tooltip.evaluate("t => t.scrollHeight <= t.clientHeight + 1 && t.scrollWidth <= t.clientWidth + 1")
+
+
+def test_hovering_a_node_and_an_edge_shows_their_tooltips(browser, live_server, artifacts):
+    with checked_page(browser, 1440, 900) as page:
+        page.goto(live_server.url + "/views/network?focus=imu&depth=1")
+        wait_drawn(page)
+        view = api(live_server, "/views/network.json?focus=imu&depth=1")
+        canvas = box(page, "#network canvas")
+        page.evaluate("() => window.cakg.views.network.network.stopSimulation()")
+        # a node: its label and kind
+        node = next(n for n in view["nodes"] if n["id"] != "imu")
+        point = page.evaluate(f"""() => {{ const net = window.cakg.views.network.network;
+            return net.canvasToDOM(net.getPositions(['{node["id"]}'])['{node["id"]}']); }}""")
+        tooltip = hover_tooltip(page, canvas["x"] + point["x"], canvas["y"] + point["y"])
+        text = tooltip.inner_text()
+        assert node["label"] in text and text.split() == node["title"].split()
+        assert_not_clipped(page, tooltip)
+        page.screenshot(path=str(artifacts / "network-tooltip-node.png"))
+        page.mouse.move(canvas["x"] + 5, canvas["y"] + 5)
+        tooltip.wait_for(state="hidden", timeout=5000)
+        # an edge: relation, dates and citation, hovered half-way along the drawn curve
+        found = page.evaluate("""() => { const net = window.cakg.views.network.network;
+            for (const id of net.body.edgeIndices) {
+                const p = net.body.edges[id].edgeType.getPoint(0.5); const d = net.canvasToDOM(p);
+                if (net.getEdgeAt(d) === id && net.getNodeAt(d) === undefined) return {id: id, x: d.x, y: d.y};
+            } return null; }""")
+        assert found, "no edge could be hovered away from the nodes"
+        edge = next(e for e in view["edges"] if e["id"] == found["id"])
+        tooltip = hover_tooltip(page, canvas["x"] + found["x"], canvas["y"] + found["y"])
+        text = tooltip.inner_text()
+        assert text.split() == edge["title"].split()
+        relation = next(r for r in view["meta"]["relation_types"] if r["name"] == edge["relation"])
+        claim = api(live_server, "/claims/" + quote(edge["claims"][0], safe=""))
+        assert relation["label"] in text
+        assert re.search(r"\b(19|20)\d\d\b", text.splitlines()[1])  # its dates, on the line after the relation
+        surname = claim["sources"][0]["author"].split(";")[0].split()[-1]  # the short citation names the author
+        assert surname in text and "l. " in text
+        assert_not_clipped(page, tooltip)
+        page.screenshot(path=str(artifacts / "network-tooltip-edge.png"))
+
+
+def visible_nodes(page) -> list[str]:
+    return page.evaluate("() => window.cakg.views.network.network.body.nodeIndices.slice()")
+
+
+def test_grouping_places_and_events_into_clusters_and_opening_them(page, live_server, artifacts):
+    page.goto(live_server.url + "/views/network?scope=all")
+    wait_drawn(page)
+    meta = api(live_server, "/views/network.json?scope=all")["meta"]
+    groups = [c for c in meta["clusters"] if c["count"] >= 2]  # a kind of one node stays as it is
+    assert groups, "the fixture view has no kind to group"
+    everyone = visible_nodes(page)
+    assert len(everyone) == meta["node_count"]
+    box_ = page.locator("#cluster-kinds")
+    box_.check()
+    grouped = visible_nodes(page)
+    assert len(grouped) == len(everyone) - sum(c["count"] for c in groups) + len(groups) < len(everyone)
+    assert sorted(n for n in grouped if n.startswith("cluster:")) == sorted(f"cluster:{c['kind']}" for c in groups)
+    page.screenshot(path=str(artifacts / "network-clustered.png"))
+    box_.uncheck()  # unticking opens every group
+    assert sorted(visible_nodes(page)) == sorted(everyone)
+    # a click on a group opens it; when none is left the box is unticked
+    box_.check()
+    page.evaluate("() => window.cakg.views.network.network.stopSimulation()")
+    canvas = box(page, "#network canvas")
+    for c in groups:
+        point = page.evaluate(f"""() => {{ const net = window.cakg.views.network.network;
+            return net.canvasToDOM(net.getPositions(['cluster:{c["kind"]}'])['cluster:{c["kind"]}']); }}""")
+        page.mouse.click(canvas["x"] + point["x"], canvas["y"] + point["y"])
+        page.wait_for_function(f"() => !window.cakg.views.network.network.body.nodes['cluster:{c['kind']}']")
+    assert sorted(visible_nodes(page)) == sorted(everyone) and not box_.is_checked()
+    assert "/entities/" not in page.url  # opening a group is not a click on a profile
+    # the find box opens the group that holds the node it finds, and a redraw keeps the grouping
+    box_.check()
+    inside = next(n for n in api(live_server, "/views/network.json?scope=all")["nodes"] if n["kind"] == groups[0]["kind"])
+    page.locator("#find").fill(inside["label"])
+    page.locator("#find").press("Enter")
+    assert page.evaluate("() => document.getElementById('network').dataset.found") == inside["id"]
+    assert inside["id"] in visible_nodes(page) and f"cluster:{groups[0]['kind']}" not in visible_nodes(page)
+    box_.uncheck()
+    box_.check()
+    v = version(page)
+    page.locator("#year").focus()
+    page.keyboard.press("Home")
+    wait_drawn(page, version=v + 1)
+    assert any(n.startswith("cluster:") for n in visible_nodes(page)) or all(
+        c["count"] < 2 for c in api(live_server, "/views/network.json?" + urlsplit(page.url).query)["meta"]["clusters"])
+
+
+#: every page kind, its path on the fixture graph and what shows it is ready; the screenshots at
+#: 1440×900 go to tests/artifacts/page-<name>.png
+PAGE_KINDS = [
+    ("index", "/", "ul.groups > li"),
+    ("profile", "/entities/imu", "#ego-network[data-drawn]"),
+    ("network-default", "/views/network", "#network[data-drawn]"),
+    ("network-ego", "/views/network?focus=imu&depth=1", "#network[data-drawn]"),
+    ("changes", "/views/changes", "main"),
+    ("lineage", "/views/lineage", "svg.lineage-chart"),
+    ("passage", "/sources/soliev-pantucci-2022/passage?lines=18-19&names=imu", "ol.passage-lines li.cited"),
+    ("docs", "/docs", ".opblock-summary-path"),
+    ("redoc", "/redoc", ".api-content h1, .api-content h2"),
+    ("sparql", "/sparql", "textarea, [name=query], .yasqe"),
+    ("error", "/sources/no-such-source/passage?lines=1", "article.error"),
+]
+
+
+def test_screenshots_of_every_page_kind_at_1440x900_with_no_request_leaving_127_0_0_1(browser, live_server, artifacts):
+    with checked_page(browser, 1440, 900) as page:
+        blocked: list[str] = []
+
+        def only_here(route):  # anything for another host is stopped before it leaves the machine
+            url = route.request.url
+            if urlsplit(url).hostname == "127.0.0.1" or url.startswith(("data:", "blob:")):
+                route.continue_()
+            else:
+                blocked.append(url)
+                route.abort()
+
+        page.context.route("**/*", only_here)
+        for name, path, ready in PAGE_KINDS:
+            response = page.goto(live_server.url + path, wait_until="networkidle")
+            assert response.status == (404 if name == "error" else 200), (name, response.status)
+            page.wait_for_selector(ready, timeout=30_000)
+            page.wait_for_timeout(200)  # late requests (fonts, icons) show up too
+            shot = artifacts / f"page-{name}.png"
+            page.screenshot(path=str(shot))
+            assert shot.stat().st_size > 5_000, f"{name}: a blank screenshot?"
+            assert page.evaluate("() => [window.innerWidth, window.innerHeight]") == [1440, 900]
+        assert blocked == [], f"requests for other hosts: {blocked}"

@@ -109,7 +109,7 @@ def test_network_json_has_every_entity_and_typed_edges(client, store):
     assert len(edges["usman-ghazi--leaderOf--imu"]["claims"]) == 2
     title = edges["usman-ghazi--leaderOf--imu"]["title"]
     assert "leader of" in title and "attested 2009–2015, ended 2015 (death)" in title and "2 claim(s)" in title
-    assert "soliev-pantucci-2022:24" in title
+    assert "Soliev & Pantucci 2022, l. 24" in title  # the short citation, as the profiles give it
     # colours by kind, sizes by degree
     nodes = {n["id"]: n for n in view["nodes"]}
     assert nodes["imu"]["color"] != nodes["usman-ghazi"]["color"]
