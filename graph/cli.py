@@ -274,6 +274,8 @@ def serve(host, port, seeds, data, store_url, reload):
 
     import uvicorn
 
+    from api.connections import uvicorn_options
+
     from .build import build as run_build
     from .seeds import SeedError
     from .store import current_store_path, store_problem
@@ -284,7 +286,8 @@ def serve(host, port, seeds, data, store_url, reload):
         os.environ["CAKG_STORE_URL"] = store_url
     if os.environ.get("CAKG_STORE_URL"):
         click.echo(f"serving the SPARQL engine at {os.environ['CAKG_STORE_URL']} on http://{host}:{port}/", err=True)
-        uvicorn.run("api.app:create_app", factory=True, host=host, port=port, reload=reload)
+        uvicorn.run("api.app:create_app", factory=True, host=host, port=port, reload=reload,
+                    **uvicorn_options())
         return
     current = current_store_path(data)
     problem = "no store yet" if current is None else store_problem(current)
@@ -299,7 +302,8 @@ def serve(host, port, seeds, data, store_url, reload):
             click.echo(f"error: {exc}", err=True)
             sys.exit(1)
     click.echo(f"serving on http://{host}:{port}/  (API docs at /docs, SPARQL at /sparql)", err=True)
-    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, reload=reload)
+    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, reload=reload,
+                    **uvicorn_options())
 
 
 if __name__ == "__main__":

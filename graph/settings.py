@@ -18,6 +18,12 @@ field                      environment variable        default
 ``sparql_row_cap``         ``CAKG_SPARQL_ROW_CAP``     10,000 rows
 ``sparql_concurrency``     ``CAKG_SPARQL_CONCURRENCY`` 2 queries at once
 ``sparql_max_result_bytes````CAKG_SPARQL_MAX_RESULT_BYTES`` 16 MB per response body
+``sparql_short_lane``       ``CAKG_SPARQL_SHORT_LANE``  1 more worker, for short queries only
+``sparql_short_timeout``    ``CAKG_SPARQL_SHORT_TIMEOUT`` 1 s time limit in the short lane
+``http_keep_alive``         ``CAKG_HTTP_KEEP_ALIVE``    5 s an idle keep-alive connection stays open
+``http_header_timeout``     ``CAKG_HTTP_HEADER_TIMEOUT`` 10 s to send a complete request head
+``http_max_connections``    ``CAKG_HTTP_MAX_CONNECTIONS`` 1,000 connections and requests at once
+                                                        (more are answered 503 at once)
 =========================  ==========================  =========================================
 
 >>> Settings(sparql_timeout=1.5).sparql_timeout, Settings().sparql_row_cap
@@ -64,6 +70,11 @@ class Settings:
     sparql_concurrency: int = field(default_factory=_env("CAKG_SPARQL_CONCURRENCY", 2, int))
     sparql_max_result_bytes: int = field(default_factory=_env("CAKG_SPARQL_MAX_RESULT_BYTES", 16_000_000, int))
     sparql_memory_triples: int = field(default_factory=_env("CAKG_SPARQL_MEMORY_TRIPLES", 2_000_000, int))
+    sparql_short_lane: int = field(default_factory=_env("CAKG_SPARQL_SHORT_LANE", 1, int))
+    sparql_short_timeout: float = field(default_factory=_env("CAKG_SPARQL_SHORT_TIMEOUT", 1.0, float))
+    http_keep_alive: int = field(default_factory=_env("CAKG_HTTP_KEEP_ALIVE", 5, int))
+    http_header_timeout: float = field(default_factory=_env("CAKG_HTTP_HEADER_TIMEOUT", 10.0, float))
+    http_max_connections: int = field(default_factory=_env("CAKG_HTTP_MAX_CONNECTIONS", 1000, int))
 
     @classmethod
     def from_env(cls) -> "Settings":

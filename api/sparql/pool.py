@@ -11,7 +11,6 @@ from __future__ import annotations
 import atexit
 import logging
 import multiprocessing
-import queue
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -29,7 +28,11 @@ log = logging.getLogger("cakg.sparql")
 
 
 class QueryTimeout(Exception):
-    """The query ran past its time limit; its worker was killed."""
+    """The query ran past its time limit (``limit`` seconds, in ``lane``); its worker was killed."""
+
+    def __init__(self, limit: float = 0.0, lane: str = "shared"):
+        super().__init__(limit, lane)
+        self.limit, self.lane = limit, lane
 
 
 class PoolBusy(Exception):
@@ -37,8 +40,8 @@ class PoolBusy(Exception):
 
 
 class _Worker:
-    def __init__(self, process, conn):
-        self.process, self.conn = process, conn
+    def __init__(self, process, conn, lane: str):
+        self.process, self.conn, self.lane = process, conn, lane
 
     def kill(self) -> None:
         try:
@@ -50,31 +53,43 @@ class _Worker:
 
 
 class SparqlPool:
-    """``size`` worker processes over the same data; :meth:`run` sends a job to a free one.
+    """Worker processes over the same data in two lanes; :meth:`run` sends a job to a free one.
+
+    The *shared* lane has ``size`` workers and gives a query the full time limit. The *short* lane
+    has ``reserve`` more workers, used only when every shared worker is busy and only by a caller
+    that has no other query running (``short_ok``); there a query gets ``short_timeout`` seconds
+    at most. So runaway queries can hold the shared lane but not the short one: a light query from
+    another client still finds a worker (issue 14 item 3).
 
     ``source`` is ``("path", dir, memory_limit)`` for a persistent Oxigraph store (opened
     read-only in each worker, and copied into the worker's memory when it has at most
     ``memory_limit`` triples) or ``("data", nquads_bytes)`` for a copy loaded into each worker's memory.
     """
 
-    def __init__(self, source: tuple[str, Any], size: int = 2, start_timeout: float = 120.0):
+    def __init__(self, source: tuple[str, Any], size: int = 2, start_timeout: float = 120.0,
+                 reserve: int = 0, short_timeout: float = 1.0):
         self.source = source
         self.size = max(1, size)
+        self.reserve = max(0, reserve)
+        self.short_timeout = short_timeout
         self.start_timeout = start_timeout
         self._ctx = multiprocessing.get_context("spawn")
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._free: dict[str, list[_Worker]] = {"shared": [], "short": []}
+        self._changed = threading.Condition()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self._started = False
+        self._start_done = threading.Event()
+        self._start_error: BaseException | None = None
         self._closed = False
         self.kills = 0  # workers killed on timeout (for tests and monitoring)
         atexit.register(self.close)
 
     # -------------------------------------------------------------- lifecycle
-    def _spawn(self) -> _Worker:
+    def _spawn(self, lane: str) -> _Worker:
         parent, child = self._ctx.Pipe()
         process = self._ctx.Process(target=worker_main, args=(child, self.source), daemon=True,
-                                    name="cakg-sparql-worker")
+                                    name=f"cakg-sparql-{lane}")
         process.start()
         child.close()
         if not parent.poll(self.start_timeout):
@@ -84,7 +99,7 @@ class SparqlPool:
         if status != "ready":
             process.kill()
             raise RuntimeError(f"SPARQL worker failed to start: {detail}")
-        worker = _Worker(process, parent)
+        worker = _Worker(process, parent, lane)
         with self._lock:
             if self._closed:
                 worker.kill()
@@ -92,30 +107,43 @@ class SparqlPool:
             self._all.add(worker)
         return worker
 
+    def _release(self, worker: _Worker) -> None:
+        with self._changed:
+            self._free[worker.lane].append(worker)
+            self._changed.notify_all()
+
     def start(self) -> None:
-        """Start the workers (in parallel); called on first use."""
+        """Start the workers (in parallel); called on first use. Other first callers wait for it."""
         with self._lock:
-            if self._started:
-                return
+            first = not self._started
             self._started = True
+        if not first:
+            self._start_done.wait(self.start_timeout)
+            if self._start_error is not None and self.free_count() == 0:
+                raise self._start_error
+            return
         errors: list[BaseException] = []
 
-        def one():
+        def one(lane):
             try:
-                self._idle.put(self._spawn())
+                self._release(self._spawn(lane))
             except BaseException as exc:  # noqa: BLE001
                 errors.append(exc)
 
-        threads = [threading.Thread(target=one, daemon=True) for _ in range(self.size)]
+        lanes = ["shared"] * self.size + ["short"] * self.reserve
+        threads = [threading.Thread(target=one, args=(lane,), daemon=True) for lane in lanes]
         for t in threads:
             t.start()
         for t in threads:
             t.join()
-        if errors and self._idle.qsize() == 0:
-            raise errors[0]
+        if errors and self.free_count() == 0:
+            self._start_error = errors[0]
+        self._start_done.set()
+        if self._start_error is not None:
+            raise self._start_error
 
     def _replace(self, worker: _Worker) -> None:
-        """Kill a worker and start its replacement in the background."""
+        """Kill a worker and start its replacement (in the same lane) in the background."""
         with self._lock:
             self._all.discard(worker)
         worker.kill()
@@ -124,7 +152,7 @@ class SparqlPool:
             delay = 0.5
             while not self._closed:
                 try:
-                    self._idle.put(self._spawn())
+                    self._release(self._spawn(worker.lane))
                     return
                 except Exception as exc:  # noqa: BLE001 - logged and retried: never leave the pool empty
                     if self._closed:
@@ -152,31 +180,57 @@ class SparqlPool:
         with self._lock:
             return sorted(w.process.pid for w in self._all)
 
+    def free_count(self) -> int:
+        """Idle workers in both lanes."""
+        with self._changed:
+            return sum(len(v) for v in self._free.values())
+
+    def at_full_strength(self) -> bool:
+        """Every worker of both lanes is started and idle (tests wait for this after a kill)."""
+        return self.free_count() == self.size + self.reserve
+
     # -------------------------------------------------------------- work
-    def run(self, job: dict, timeout: float, wait: float | None = None) -> dict:
+    def _take(self, wait: float, short_ok: bool) -> _Worker | None:
+        """A free shared worker, else (when ``short_ok``) a free short-lane one; waits up to ``wait``."""
+        deadline = time.monotonic() + wait
+        with self._changed:
+            while not self._closed:
+                if self._free["shared"]:
+                    return self._free["shared"].pop()
+                if short_ok and self._free["short"]:
+                    return self._free["short"].pop()
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return None
+                self._changed.wait(left)
+        return None
+
+    def run(self, job: dict, timeout: float, wait: float | None = None, short_ok: bool = True) -> dict:
         """Run ``job`` on a free worker (blocking; call it from a thread). Waits up to ``wait``
         seconds (default ``timeout``) for a worker (:class:`PoolBusy`), then up to ``timeout``
-        for the answer (:class:`QueryTimeout`, after which the worker is killed and replaced)."""
+        (``short_timeout`` at most in the short lane) for the answer (:class:`QueryTimeout`, after
+        which the worker is killed and replaced). ``short_ok=False`` keeps the job out of the short lane."""
         if self._closed:
             raise RuntimeError("the SPARQL pool is closed")
         self.start()
-        try:
-            worker = self._idle.get(timeout=timeout if wait is None else wait)
-        except queue.Empty:
-            raise PoolBusy() from None
+        worker = self._take(timeout if wait is None else wait, short_ok)
+        if worker is None:
+            raise PoolBusy()
+        limit = timeout if worker.lane == "shared" else min(timeout, self.short_timeout)
         t0 = time.monotonic()
         try:
             worker.conn.send(job)
-            if not worker.conn.poll(timeout):
+            if not worker.conn.poll(limit):
                 self.kills += 1
                 self._replace(worker)
-                raise QueryTimeout()
+                raise QueryTimeout(limit, worker.lane)
             result = worker.conn.recv()
         except (EOFError, BrokenPipeError, OSError) as exc:
             self._replace(worker)
             return _error(500, "worker_died", f"the query's worker process ended unexpectedly ({exc!r})")
         result["seconds"] = time.monotonic() - t0
-        self._idle.put(worker)
+        result["lane"] = worker.lane
+        self._release(worker)
         return result
 
 
@@ -199,7 +253,8 @@ class SparqlRuntime:
     """The worker pool and the threads that wait on it, created on first use by an app."""
 
     def __init__(self, store: GraphStore, settings: Settings):
-        self.pool = SparqlPool(pool_source(store, settings), size=settings.sparql_concurrency)
+        self.pool = SparqlPool(pool_source(store, settings), size=settings.sparql_concurrency,
+                               reserve=settings.sparql_short_lane, short_timeout=settings.sparql_short_timeout)
         self.executor = ThreadPoolExecutor(max_workers=max(4, settings.sparql_concurrency * 8),
                                            thread_name_prefix="cakg-sparql")
 

@@ -189,6 +189,7 @@ async def sparql(request: Request) -> Response:
         raise ApiError(429, "too_many_queries", f"this client already runs {per_client} quer"
                        f"{'y' if per_client == 1 else 'ies'} (the per-client cap); wait for "
                        f"{'it' if per_client == 1 else 'them'} to finish", headers={"Retry-After": "1"})
+    short_ok = inflight.get(client, 0) == 0  # the short lane is for clients with nothing else running
     inflight[client] = inflight.get(client, 0) + 1
     loop = asyncio.get_running_loop()
     store = get_store(request)
@@ -197,10 +198,17 @@ async def sparql(request: Request) -> Response:
                                                             job["max_bytes"]))
     else:
         rt = runtime(request.app)
-        future = loop.run_in_executor(rt.executor, rt.pool.run, job, settings.sparql_timeout)
+        future = loop.run_in_executor(rt.executor, lambda: rt.pool.run(job, settings.sparql_timeout,
+                                                                        short_ok=short_ok))
     try:
         result = await asyncio.wait_for(future, timeout=2 * settings.sparql_timeout + 120)
-    except (QueryTimeout, RemoteTimeout):
+    except QueryTimeout as exc:
+        lane = "" if exc.lane == "shared" else (" in the short lane (every other worker was busy with long "
+                                                "queries, so this one got the short lane's limit)")
+        raise ApiError(503, "timeout", f"the query ran for more than {exc.limit or settings.sparql_timeout:g} s"
+                       f"{lane} and was stopped; narrow it (LIMIT, more specific patterns) and try again",
+                       headers={"Retry-After": "1"}) from None
+    except RemoteTimeout:
         raise ApiError(503, "timeout", f"the query ran for more than {settings.sparql_timeout:g} s and was "
                        "stopped; narrow it (LIMIT, more specific patterns) and try again",
                        headers={"Retry-After": "1"}) from None
@@ -216,6 +224,7 @@ async def sparql(request: Request) -> Response:
     if result["status"] != 200:
         status = result.pop("status")
         result.pop("seconds", None)
+        result.pop("lane", None)
         return JSONResponse(result, status_code=status)
     headers = {"Vary": "Accept", "X-SPARQL-Rows": str(result["rows"])}
     if result["truncated"]:

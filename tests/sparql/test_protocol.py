@@ -53,7 +53,7 @@ def pool_at_full_strength(request):
     rt = getattr(app.state, "sparql_runtime", None)
     pool = getattr(rt, "pool", None)
     deadline = time.monotonic() + 60
-    while pool is not None and pool._idle.qsize() < pool.size and time.monotonic() < deadline:
+    while pool is not None and not pool.at_full_strength() and time.monotonic() < deadline:
         time.sleep(0.05)
     yield
 

@@ -31,7 +31,7 @@ def _build(data, name: str, marker: str) -> None:
 
 def _marker(pool) -> str:
     r = pool.run({"query": "SELECT ?m WHERE { <urn:build> <urn:is> ?m }", "result_media": "text/csv",
-                  "row_cap": 10}, 5.0)
+                  "row_cap": 10}, 5.0, wait=60)  # a replacement worker may take long to start on a loaded machine
     assert r["status"] == 200, r
     return r["body"].decode().split()[-1]
 
