@@ -39,22 +39,36 @@ def browser():
 
 
 @contextmanager
-def checked_page(browser, width: int = 1400, height: int = 1000):
-    """A fresh page that records every request it makes; afterwards, none may have gone anywhere
-    but 127.0.0.1, and no page may have raised a script error or opened a dialog."""
+def checked_page(browser, width: int = 1400, height: int = 1000, *, csp: bool = False):
+    """A fresh page whose requests to any host but 127.0.0.1 are blocked and recorded; afterwards,
+    none may have been tried, and no page may have raised a script error or opened a dialog (nor,
+    with ``csp``, logged a Content-Security-Policy refusal)."""
     context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
     requests: list[str] = []
+    blocked: list[str] = []
     problems: list[str] = []
-    page.on("request", lambda r: requests.append(r.url))
+
+    def only_local(route):
+        url = route.request.url
+        requests.append(url)
+        if url.startswith(("data:", "about:", "blob:")) or urlsplit(url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            blocked.append(url)
+            route.abort()
+
+    context.route("**/*", only_local)
+    page = context.new_page()
     page.on("pageerror", lambda e: problems.append(f"script error: {e}"))
     page.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
+    if csp:
+        page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}")
+                if "Content Security Policy" in m.text or "Refused to" in m.text else None)
     page.set_default_timeout(15_000)
     yield page
     context.close()
     assert requests, "the page made no request at all"
-    foreign = [u for u in requests if urlsplit(u).hostname != "127.0.0.1" and not u.startswith(("data:", "about:"))]
-    assert not foreign, f"requests left 127.0.0.1: {foreign}"
+    assert not blocked, f"requests tried to leave 127.0.0.1: {blocked}"
     assert not problems, problems
 
 

@@ -11,14 +11,12 @@ The graph is the one ``cakg build`` wrote to the data directory (``CAKG_DATA_DIR
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 import pytest
 
 from graph.settings import Settings
 
 # the Chromium of test_browser.py (one per module)
-from .test_browser import browser  # noqa: F401
+from .test_browser import browser, checked_page  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -49,28 +47,10 @@ def real_server():
 
 @pytest.fixture
 def page(browser):  # noqa: F811 - the module's Chromium
-    """A 1440×900 page whose requests to any host but 127.0.0.1 are blocked and recorded; after
-    the test none may have been tried, and no script error may have occurred."""
-    context = browser.new_context(viewport={"width": 1440, "height": 900})
-    blocked: list[str] = []
-    problems: list[str] = []
-
-    def guard(route):
-        url = route.request.url
-        if url.startswith(("data:", "about:", "blob:")) or urlsplit(url).hostname == "127.0.0.1":
-            route.continue_()
-        else:
-            blocked.append(url)
-            route.abort()
-
-    context.route("**/*", guard)
-    page = context.new_page()
-    page.on("pageerror", lambda e: problems.append(f"script error: {e}"))
-    page.set_default_timeout(20_000)
-    yield page
-    context.close()
-    assert not blocked, f"requests tried to leave 127.0.0.1: {blocked}"
-    assert not problems, problems
+    """A checked page (tests.views.test_browser.checked_page) of 1440×900."""
+    with checked_page(browser, 1440, 900) as p:
+        p.set_default_timeout(20_000)
+        yield p
 
 
 # every in-page link of the profile, where it points and what is there

@@ -11,7 +11,7 @@ import pytest
 from api.sparql.description import EXAMPLES
 from graph.testing import fixture_store
 from graph.vocab import sparql_prefixes
-from tests.views.test_browser import browser  # noqa: F401 - the shared Chromium fixture
+from tests.views.test_browser import browser, checked_page  # noqa: F401 - the shared Chromium fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -25,30 +25,11 @@ def editor(browser, live_server):  # noqa: F811
     """The /sparql page at 1440×900 with YASGUI started; after the test, no request went
     anywhere but 127.0.0.1, and no script error happened and the console reported no
     Content-Security-Policy refusal."""
-    context = browser.new_context(viewport={"width": 1440, "height": 900})
-    blocked: list[str] = []
-    problems: list[str] = []
-
-    def only_local(route):
-        url = route.request.url
-        if url.startswith(("data:", "blob:", "about:")) or urlsplit(url).hostname == "127.0.0.1":
-            route.continue_()
-        else:
-            blocked.append(url)
-            route.abort()
-
-    context.route("**/*", only_local)
-    page = context.new_page()
-    page.on("pageerror", lambda e: problems.append(f"script error: {e}"))
-    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}")
-            if "Content Security Policy" in m.text or "Refused to" in m.text else None)
-    page.set_default_timeout(20_000)
-    page.goto(live_server.url + "/sparql", wait_until="networkidle")
-    page.wait_for_selector("#yasgui .yasqe .CodeMirror")
-    yield page
-    context.close()
-    assert not blocked, f"requests left 127.0.0.1: {blocked}"
-    assert not problems, problems
+    with checked_page(browser, 1440, 900, csp=True) as page:
+        page.set_default_timeout(20_000)
+        page.goto(live_server.url + "/sparql", wait_until="networkidle")
+        page.wait_for_selector("#yasgui .yasqe .CodeMirror")
+        yield page
 
 
 def run(page, query: str) -> None:
