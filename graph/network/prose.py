@@ -7,7 +7,7 @@ says is what the graph holds (and says so when it holds nothing).
 >>> from graph.network import project, dyad_history
 >>> G = project(fixture_catalog())
 >>> edge_sentence(dyad_history(G, "imu", "usman-ghazi")[0])
-'Usman Ghazi leader of Islamic Movement of Uzbekistan (attested 2009–2015, ended 2015 (death); former) [soliev-pantucci-2022:24]'
+'Usman Ghazi leader of Islamic Movement of Uzbekistan (attested 2009–2015, ended 2015 at death; former) [soliev-pantucci-2022:24]'
 """
 
 from __future__ import annotations
@@ -71,27 +71,33 @@ def span_text(first: str | None, last: str | None) -> str:
 
 def when_text(rec: dict) -> str:
     """The time of a tie by the rule (an :func:`graph.network.edge_record`): ``2015`` for an act,
-    ``attested 2009–2015, ended 2015 (death)``, ``attested 2021, presumed since``, with ``c.``
-    for approximate dates and ``(undated in the text)`` when only the source's period dates it.
+    ``attested 2009–2015, ended 2015 at death``, ``attested 2021, presumed since``, with ``c.``
+    for approximate dates. When only the source's date dates it, the text says so instead of
+    passing the source's year off as the event's: ``undated, source of 2021`` for an act,
+    ``attested 2021 by its source's date`` for a tie. No brackets, so callers can bracket it.
 
     >>> when_text({"one_off": True, "first": "2015-01-01", "last": "2015-12-31", "circa": True, "datings": ["text"]})
     'c. 2015'
+    >>> when_text({"one_off": True, "first": "2021-01-01", "last": "2021-12-31", "datings": ["publication"]})
+    'undated, source of 2021'
     >>> when_text({"one_off": False, "first": "2009-01-01", "last": "2015-12-31", "ended_on": "2015-12-31",
     ...            "end_reason": "death", "circa": False, "datings": ["text"]})
-    'attested 2009–2015, ended 2015 (death)'
+    'attested 2009–2015, ended 2015 at death'
     >>> when_text({"one_off": False, "first": "2021-01-01", "last": "2021-12-31", "ended_on": None,
     ...            "end_reason": None, "circa": False, "datings": ["source-period"]})
-    'attested 2021 (undated in the text), presumed since'
+    "attested 2021 by its source's date, presumed since"
     """
     c = "c. " if rec.get("circa") else ""
-    undated = " (undated in the text)" if rec.get("datings") and "text" not in rec["datings"] else ""
+    undated = bool(rec.get("datings")) and "text" not in rec["datings"]
     span = span_text(rec.get("first"), rec.get("last"))
     if rec.get("one_off"):
-        return f"{c}{span}{undated}" if span else "undated"
+        if not span:
+            return "undated"
+        return f"undated, source of {span}" if undated else f"{c}{span}"
     if not span:
         ended = rec.get("ended_on")
         return f"ended by {day_text(ended, last=True)}{_why(rec.get('end_reason'))}" if ended else "undated"
-    text = f"attested {c}{span}{undated}"
+    text = f"attested {c}{span}" + (" by its source's date" if undated else "")
     if rec.get("ended_on"):
         text += f", ended {day_text(rec['ended_on'], last=True)}{_why(rec.get('end_reason'))}"
     else:
@@ -100,11 +106,12 @@ def when_text(rec: dict) -> str:
 
 
 #: an end reason of the time rule as the prose gives it
-END_REASONS = {"death": "death", "leaving": "left", "successor": "succeeded", "former": "former by then"}
+END_REASONS = {"death": " at death", "leaving": " on leaving", "successor": " on succession",
+               "former": ", called former by then"}
 
 
 def _why(reason: str | None) -> str:
-    return f" ({END_REASONS[reason]})" if reason in END_REASONS else ""
+    return END_REASONS.get(reason or "", "")
 
 
 def edge_sentence(rec: dict, sources: bool = True) -> str:

@@ -76,7 +76,7 @@ def test_notebook_says_what_a_small_graph_lacks(path, tmp_path, monkeypatch, see
     if path.stem == "regional_bodies":
         # the fixture has Kyrgyzstan in the CSTO and nothing of the SCO, OSCE or CIS
         assert "It has no entity for SCO, OSCE and CIS." in text
-        assert "| Collective Security Treaty Organisation |  | member, attested 2021 (undated in the text), presumed since |" in text
+        assert "| Collective Security Treaty Organisation |  | member, attested 2021 by its source's date, presumed since |" in text
     if path.stem == "alliance_changes":
         assert "Katibat Imam al-Bukhari member of coalition Hay'at Tahrir al-Sham (attested 2021, presumed since)" in text
         assert "The build marked 0 pairs of their claims as disputing each other." in text

@@ -65,7 +65,7 @@ def test_index_lists_the_seven_groups_with_generated_summaries(client):
     assert [g["acronym"] for g in data["groups"]] == ["IMU", "KTJ", "KIB", "JA", "IJU", "HTS", "ISKP"]
     imu = data["groups"][0]
     # made from the ties, dated by the time rule: leaders, base, protector
-    assert "Usman Ghazi (attested 2009–2015, ended 2015 (death))" in imu["summary"]
+    assert "Usman Ghazi (attested 2009–2015, ended 2015 at death)" in imu["summary"]
     assert "Based in Faryab (attested 2021-08, ended 2021-08)" in imu["summary"]
     assert "Protected by Taliban (attested 2021, presumed since)" in imu["summary"]
     assert imu["summary"] in html.replace("&#39;", "'")
@@ -108,7 +108,7 @@ def test_network_json_has_every_entity_and_typed_edges(client, store):
     # two leaderOf claims (until 2015, from 2009) are one tie: one edge listing both, with its dates by the rule
     assert len(edges["usman-ghazi--leaderOf--imu"]["claims"]) == 2
     title = edges["usman-ghazi--leaderOf--imu"]["title"]
-    assert "leader of" in title and "attested 2009–2015, ended 2015 (death)" in title and "2 claim(s)" in title
+    assert "leader of" in title and "attested 2009–2015, ended 2015 at death" in title and "2 claim(s)" in title
     assert "Soliev & Pantucci 2022, l. 24" in title  # the short citation, as the profiles give it
     # colours by kind, sizes by degree
     nodes = {n["id"]: n for n in view["nodes"]}
@@ -251,7 +251,7 @@ def test_profile_page(client):
     assert '<h1 id="entity-label">Islamic Movement of Uzbekistan</h1>' in html
     assert '<span class="alias">IMU</span>' in html and "<small>[ru]</small>" in html
     assert 'data-relation="leaderOf" data-direction="in"' in html and "<h3>led by" in html
-    assert '<span class="when">attested 2009–2015, ended 2015 (death)</span>' in html
+    assert '<span class="when">attested 2009–2015, ended 2015 at death</span>' in html
     assert '<span class="when">attested 2021-08, ended 2021-08</span>' in html
     assert 'class="cite" href="#source-soliev-pantucci-2022" data-source="soliev-pantucci-2022">Soliev &amp; Pantucci 2022, l. 24</a>' in html
     assert '<li id="source-soliev-pantucci-2022"><strong>Soliev &amp; Pantucci 2022</strong>' in html
