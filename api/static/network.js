@@ -288,12 +288,13 @@
       var view = cakg.views[container.id];
       var q = fold(input.value.trim());
       if (!q || !view) { status.textContent = ""; return; }
-      var hit = null;
+      var hit = null, byAlias = null, byTip = null; // a name first, then an alias, then the tooltip
       view.nodes.forEach(function (n) {
-        var text = fold(n.label || "") + " " + fold(n.title && n.title.textContent || "");
         if (!hit && fold(n.label || "").indexOf(q) !== -1) hit = n;
-        else if (!hit && text.indexOf(q) !== -1) hit = n;
+        if (!byAlias && (n.aliases || []).some(function (a) { return fold(a).indexOf(q) !== -1; })) byAlias = n;
+        if (!byTip && fold(n.title && n.title.textContent || "").indexOf(q) !== -1) byTip = n;
       });
+      hit = hit || byAlias || byTip;
       if (!hit) { status.textContent = "not in this view"; offerEgo(input.value.trim()); return; }
       status.textContent = String(hit.label);
       var path = view.network.findNode(hit.id); // inside a group: open the group first

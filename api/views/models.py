@@ -74,7 +74,7 @@ class NetworkMeta(BaseModel):
 class NetworkView(BaseModel):
     """What the network page draws: vis-network nodes, edges and options (built with pyvis)."""
 
-    nodes: list[dict[str, Any]] = Field(description="vis-network nodes: id, label, kind, shape, color, size, x, y, title")
+    nodes: list[dict[str, Any]] = Field(description="vis-network nodes: id, label, aliases (English), kind, shape, color, size, x, y, title")
     edges: list[dict[str, Any]] = Field(description="vis-network edges: id, from, to, relation, category, color, "
                                                     "arrows, dashes (disputed), claims, title")
     options: dict[str, Any] = Field(description="vis-network options")

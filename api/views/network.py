@@ -437,7 +437,7 @@ def build_view(cat: Catalog, q: NetworkQuery) -> dict[str, Any]:
             title=f"{data.get('label', node)}\n{kind_text}\n{degree[node]} relation(s) in this view\n"
                   f"click to open the profile",
             borderWidth=3 if node == q.focus or (not q.focus and node in named) else 1,
-            named=node in named,
+            named=node in named, aliases=[a for a in data.get("aliases", []) if "@" not in a],
         ))
     line_styles = relation_styles(relations, fams)
     plain = {"color": DEFAULT_COLOUR, "dashes": False, "width": WIDTHS[0]}

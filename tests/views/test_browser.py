@@ -344,6 +344,19 @@ def test_find_box_focuses_and_selects_a_node_ignoring_case(page, live_server):
     assert page.locator("#find-status").text_content() == "not in this view"
 
 
+def test_find_box_finds_a_node_by_an_alias_that_is_not_its_name(page, live_server):
+    page.goto(live_server.url + "/views/network?scope=all")
+    wait_drawn(page)
+    nodes = page.evaluate("() => window.cakg.views.network.nodes.get().map(n => [n.id, n.label, n.aliases || []])")
+    labels = [lab.lower() for _, lab, _ in nodes]
+    # an alias no node's name contains, so only the alias can find it
+    node, alias = next((i, a) for i, _, aliases in nodes for a in aliases
+                       if len(a) > 3 and not any(a.lower() in lab for lab in labels))
+    page.locator("#find").fill(alias)
+    page.locator("#find").press("Enter")
+    assert page.evaluate("() => document.getElementById('network').dataset.found") == node
+
+
 def test_find_box_offers_the_ego_network_of_an_entity_not_in_the_view(page, live_server):
     page.goto(live_server.url + "/views/network?focus=imu&depth=1")
     wait_drawn(page)
