@@ -1,16 +1,31 @@
-"""Test helpers shared by the test modules: a free loopback port and a live uvicorn server."""
+"""Test helpers shared by the test modules: a free loopback port, a test client over seeds of
+its own, and a live uvicorn server."""
 
 from __future__ import annotations
 
 import socket
 import threading
 import time
+from contextlib import contextmanager
+from pathlib import Path
 
 
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@contextmanager
+def seeds_client(seeds: Path):
+    """A FastAPI test client over an app serving ``seeds`` compiled into an in-memory store."""
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from graph.testing import fixture_store
+
+    with TestClient(create_app(fixture_store(seeds))) as client:
+        yield client
 
 
 class LiveServer:

@@ -18,16 +18,6 @@ from graph.testing import FIXTURE_SEEDS
 GEXF = "{http://www.gexf.net/1.2draft}"
 
 
-@pytest.fixture
-def catalog(store):
-    from graph.read.catalog import Catalog
-
-    return Catalog(store)
-
-
-@pytest.fixture
-def G(catalog):
-    return nw.project(catalog)
 
 
 def test_csv_has_one_row_per_tie(catalog, G):

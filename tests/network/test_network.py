@@ -17,16 +17,6 @@ from graph.store import memory_store
 from graph.testing import FIXTURE_SEEDS
 
 
-@pytest.fixture
-def catalog(store):
-    return Catalog(store)
-
-
-@pytest.fixture
-def G(catalog):
-    return nw.project(catalog)
-
-
 def tiny_catalog(tmp_path: Path, entities: list[dict], claims: list[dict]) -> Catalog:
     """A catalog of a seed set written here (sources from the fixture, locators unchecked)."""
     seeds = tmp_path / "seeds"

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from graph.testing import FIXTURE_SEEDS, fixture_store
+from tests.support import seeds_client
 
 HTML = {"accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
 EVIL_LABEL = "<script>window.__xss=1</script>"
@@ -37,12 +38,7 @@ def make_evil_seeds(root: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def evil_client(tmp_path_factory):
-    from fastapi.testclient import TestClient
-
-    from api.app import create_app
-
-    seeds = make_evil_seeds(tmp_path_factory.mktemp("evil"))
-    with TestClient(create_app(fixture_store(seeds))) as c:
+    with seeds_client(make_evil_seeds(tmp_path_factory.mktemp("evil"))) as c:
         yield c
 
 

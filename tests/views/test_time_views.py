@@ -11,7 +11,8 @@ import pytest
 
 from graph.read.changes import changes
 from graph.read.lineage import LINEAGE
-from graph.testing import fixture_catalog, fixture_store
+from graph.testing import fixture_catalog
+from tests.support import seeds_client
 from tests.views.test_pages import EVIL_LABEL, HTML, make_evil_seeds
 
 EVIL_GROUP = '<script>window.__xss=4</script> Front'
@@ -33,12 +34,7 @@ def make_time_seeds(root: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def time_client(tmp_path_factory):
-    from fastapi.testclient import TestClient
-
-    from api.app import create_app
-
-    seeds = make_time_seeds(tmp_path_factory.mktemp("time-views"))
-    with TestClient(create_app(fixture_store(seeds))) as c:
+    with seeds_client(make_time_seeds(tmp_path_factory.mktemp("time-views"))) as c:
         yield c
 
 
