@@ -231,6 +231,32 @@ def _hammer(url: str, stop: threading.Event, results: list, paths=("/stats", "/e
                 results.append((path, repr(exc), None))
 
 
+def _switch_under_load(app, switch) -> list:
+    """Serve ``app`` while a client requests it without pause, call ``switch()`` (which makes the
+    graph change and returns the triple count the new graph has), and wait (bounded) until the
+    server answers with it. Returns every answer the client got, in order."""
+    with LiveServer(app) as server:
+        stop, results = threading.Event(), []
+        worker = threading.Thread(target=_hammer, args=(server.url, stop, results))
+        worker.start()
+        try:
+            time.sleep(0.5)
+            expected = switch()
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline and not any(t == expected for _, _, t in results):
+                time.sleep(0.1)
+            time.sleep(0.3)
+        finally:
+            stop.set()
+            worker.join(timeout=30)
+    assert results and all(status == 200 for _, status, _ in results), [r for r in results if r[1] != 200][:5]
+    return results
+
+
+def _stats_counts(results: list) -> list:
+    return [t for path, _, t in results if path == "/stats"]
+
+
 @pytest.mark.server
 def test_republish_is_picked_up_without_a_failed_request(fresh_engine):
     from api.app import create_app
@@ -238,22 +264,12 @@ def test_republish_is_picked_up_without_a_failed_request(fresh_engine):
     lines = fixture_lines()
     publish_lines(lines, fresh_engine.url)
     app = create_app(settings=Settings(store_url=fresh_engine.url))
-    with LiveServer(app) as server:
-        stop, results = threading.Event(), []
-        worker = threading.Thread(target=_hammer, args=(server.url, stop, results))
-        worker.start()
-        try:
-            time.sleep(0.5)
-            publish_lines(lines + [b'<urn:cakg:test> <urn:cakg:p> "added" .\n'], fresh_engine.url)
-            deadline = time.monotonic() + 20
-            while time.monotonic() < deadline and not any(t == len(lines) + 1 for _, _, t in results):
-                time.sleep(0.1)
-            time.sleep(0.3)
-        finally:
-            stop.set()
-            worker.join(timeout=30)
-    assert results and all(status == 200 for _, status, _ in results), [r for r in results if r[1] != 200][:5]
-    counts = [t for path, _, t in results if path == "/stats"]
+
+    def republish() -> int:
+        publish_lines(lines + [b'<urn:cakg:test> <urn:cakg:p> "added" .\n'], fresh_engine.url)
+        return len(lines) + 1
+
+    counts = _stats_counts(_switch_under_load(app, republish))
     assert counts[0] == len(lines) and counts[-1] == len(lines) + 1
     assert app.state.live.switches >= 1
 
@@ -266,25 +282,17 @@ def test_rebuild_is_picked_up_without_a_failed_request(tmp_path, seeds):
     data = tmp_path / "data"
     first = build(seeds, data, locators=False)
     app = create_app(settings=Settings(data_dir=data))
-    with LiveServer(app) as server:
-        stop, results = threading.Event(), []
-        worker = threading.Thread(target=_hammer, args=(server.url, stop, results))
-        worker.start()
-        try:
-            time.sleep(0.5)
-            (seeds / "claims" / "hot-swap.yaml").write_text(  # one more entity and claim: more triples
-                "entities:\n  - {id: test-hot-swap-group, kind: group, label: Hot Swap Test Group}\n"
-                "claims:\n  - {subject: test-hot-swap-group, relation: basedIn, object: rasht-valley, as_of: 2021,"
-                " source: \"soliev-pantucci-2022:18\"}\n")
-            second = build(seeds, data, locators=False)
-            assert second.triples > first.triples
-            deadline = time.monotonic() + 20
-            while time.monotonic() < deadline and not any(t == second.triples for _, _, t in results):
-                time.sleep(0.1)
-            time.sleep(0.3)
-        finally:
-            stop.set()
-            worker.join(timeout=30)
-    assert results and all(status == 200 for _, status, _ in results), [r for r in results if r[1] != 200][:5]
-    counts = [t for path, _, t in results if path == "/stats"]
+    second = None
+
+    def rebuild() -> int:
+        nonlocal second
+        (seeds / "claims" / "hot-swap.yaml").write_text(  # one more entity and claim: more triples
+            "entities:\n  - {id: test-hot-swap-group, kind: group, label: Hot Swap Test Group}\n"
+            "claims:\n  - {subject: test-hot-swap-group, relation: basedIn, object: rasht-valley, as_of: 2021,"
+            " source: \"soliev-pantucci-2022:18\"}\n")
+        second = build(seeds, data, locators=False)
+        assert second.triples > first.triples
+        return second.triples
+
+    counts = _stats_counts(_switch_under_load(app, rebuild))
     assert counts[0] == first.triples and counts[-1] == second.triples
