@@ -189,3 +189,32 @@ def test_no_demonym_is_an_alias_of_a_state(data):
     assert found == []
     assert _looks_like_a_demonym("Uzbeks", "Uzbekistan") and _looks_like_a_demonym("Chinese", "China")
     assert not _looks_like_a_demonym("USSR", "Soviet Union") and not _looks_like_a_demonym("Kyrgyz Republic", "Kyrgyzstan")
+
+
+# ------------------------------------------------------------------------------ precise relations
+
+# Wording in a linkedTo claim's role (the tie it stands for) that a precise relation covers:
+# authorship (publishedBy, wroteAbout), a military base or troops (militaryPresenceIn),
+# opposition (opposes), norms of an agreement (upholds).
+_PRECISE_WORDING = {"publishedBy": ("publish", "author"), "wroteAbout": ("wrote", "article"),
+                    "militaryPresenceIn": ("military base", "troops", "military presence"),
+                    "opposes": ("oppos",), "upholds": ("principles", "norms")}
+
+
+def test_linked_to_is_not_used_where_a_precise_relation_says_it(data, schema):
+    assert set(_PRECISE_WORDING) <= set(schema.relations)
+    vague = [f"{c.origin}: {c.id} ({relation})" for c in data.claims.values() if c.relation == "linkedTo"
+             for relation, words in _PRECISE_WORDING.items()
+             if any(w in (c.role or "").lower() for w in words)]
+    assert vague == [], "\n".join(vague)
+
+
+def test_the_precise_relations_take_the_kinds_the_texts_need(schema):
+    """A state keeps forces abroad, a person's work is published by an organisation, a body upholds
+    an agreement (the kinds ``basedIn``, ``linkedTo`` and ``signatoryOf`` stood in for)."""
+    rel = schema.relations
+    assert "state" in rel["militaryPresenceIn"].subject_kinds and "territory" in rel["militaryPresenceIn"].object_kinds
+    assert "person" in rel["publishedBy"].subject_kinds and "organisation" in rel["publishedBy"].object_kinds
+    assert "body" in rel["upholds"].subject_kinds and "event" in rel["upholds"].object_kinds
+    assert rel["publishedBy"].instantaneous and rel["wroteAbout"].instantaneous
+    assert not rel["opposes"].symmetric and rel["opposes"].cues
