@@ -66,6 +66,25 @@ def test_an_invented_claim_naming_both_ends_is_refused_with_file_and_line(tmp_pa
     assert check_claim(data, mine["protectedBy"], SETTINGS.sources_dir, schema) == []
 
 
+@needs_texts
+def test_hundreds_locates_only_a_lower_bound_with_file_and_line(tmp_path, schema):
+    """Line 32 of the 2022 assessment says KTJ and KIB command "hundreds of fighters": stored as
+    more than 100 it is located; stored as a point figure of 100 it is refused."""
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SETTINGS.seeds_dir, seeds)
+    (seeds / "claims" / "invented.yaml").write_text(
+        "claims:\n"
+        "  - {subject: ktj, relation: fighterCount, value: 100, approx: more_than, unit: fighters, as_of: 2020-12,\n"
+        "     with: [kib-central-core], source: 'soliev-pantucci-2022:32'}\n"
+        "  - {subject: ktj, relation: fighterCount, value: 100, approx: exact, unit: men, as_of: 2020,\n"
+        "     source: 'soliev-pantucci-2022:32'}\n", encoding="utf-8")
+    data = load_seeds(seeds, schema)
+    mine = {c.quantity.approx: c for c in data.claims.values() if str(c.origin).startswith("seeds/claims/invented.yaml")}
+    assert check_claim(data, mine["more_than"], SETTINGS.sources_dir, schema) == []
+    point = [str(p) for p in check_claim(data, mine["exact"], SETTINGS.sources_dir, schema)]
+    assert len(point) == 1 and point[0].startswith("seeds/claims/invented.yaml:4: ") and "figure 100" in point[0]
+
+
 # ------------------------------------------------------------------------------ places
 
 def _current_part_of(data, schema) -> dict[str, set[str]]:
