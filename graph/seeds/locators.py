@@ -30,6 +30,13 @@ _NUMBER_WORDS = {
     17: "seventeen", 18: "eighteen", 19: "nineteen", 20: "twenty", 30: "thirty", 40: "forty", 50: "fifty",
     100: "hundred", 1000: "thousand",
 }
+# Round words whose plural gives a lower bound: "dozens" (more than 12), "hundreds", "thousands".
+_ROUND_WORDS = ("dozen", "hundred", "thousand", "million")
+# Shares written as fractions, with the per cent a seed stores them as ("one-third" folds to "one third").
+_FRACTIONS = (
+    (100 / 3, ("one third", "a third")), (200 / 3, ("two thirds",)), (50, ("one half", "a half", "half of")),
+    (25, ("one quarter", "a quarter", "one fourth")), (75, ("three quarters",)), (20, ("one fifth", "a fifth")),
+)
 
 
 @lru_cache(maxsize=16)
@@ -61,7 +68,21 @@ class Passage:
         folded = fold(cue)
         return bool(folded) and f" {folded}" in self.spaced
 
-    def mentions_number(self, value: float) -> bool:
+    def _has_fraction(self, words: str) -> bool:
+        # "one-" at a line's end and "third" on the next are joined to "onethird" by dehyphenate
+        return f" {words} " in self.spaced or (words.split()[0] in ("one", "two", "three") and f" {compact(words)} " in self.spaced)
+
+    def mentions_number(self, value: float, lower_bound: bool | None = None) -> bool:
+        """Whether the passage gives the figure: as digits ("1,300"), as a number word ("three",
+        "4 thousand"), as the plural of a round word for a lower bound ("dozens" for more than 12,
+        "hundreds" for more than 100, "thousands"), or, for a share in per cent, as a fraction
+        ("one third" or "a third" for 33 or 33.3, "half of" for 50, "two thirds" for 67).
+
+        ``lower_bound`` says whether the figure is stored as a lower bound only (``more_than``,
+        ``at_least``); when it is ``False`` a plural does not count, since "hundreds" is no point
+        figure of 100 (``None``: not known, the plural counts)."""
+        if any(abs(value - share) < 0.5 and any(self._has_fraction(w) for w in words) for share, words in _FRACTIONS):
+            return True
         if value != int(value):
             text = f"{value:g}"
             return fold(text) in self.spaced or text.replace(".", ",") in self.spaced
@@ -77,7 +98,8 @@ class Passage:
             words.append(f"{n // 1000} thousand")
         if n % 1_000_000 == 0 and n >= 1_000_000:
             words.append(f"{n // 1_000_000} million")
-        return any(f" {w} " in self.spaced or (w == "dozen" and " dozens " in self.spaced) for w in words)
+        plurals = [f"{w}s" for w in words if w in _ROUND_WORDS and lower_bound is not False]
+        return any(f" {w} " in self.spaced for w in words + plurals)
 
 
 def passage(sources_dir: Path, file: str, first: int, last: int) -> Passage | None:
@@ -110,8 +132,9 @@ def check_claim(data: Dataset, claim: Claim, sources_dir: Path, schema: Schema |
                                                       f"'{entity.id}' by any of: {', '.join(entity.textual_names)}", claim.id))
         if claim.quantity:
             q = claim.quantity
+            lower_only = q.minimum is not None and q.maximum is None
             for number in dict.fromkeys(n for n in (q.value, q.minimum, q.maximum) if n is not None):
-                if not text.mentions_number(number):
+                if not text.mentions_number(number, lower_bound=lower_only):
                     problems.append(Problem(claim.origin, f"{cit.document} {cit.locator} does not contain the figure {number:g}", claim.id))
         if cues and not claim.cue_exempt and not any(text.has_cue(c) for c in cues):
             problems.append(Problem(claim.origin, f"{cit.document} {cit.locator} carries no cue of '{claim.relation}' "

@@ -66,6 +66,25 @@ def test_an_invented_claim_naming_both_ends_is_refused_with_file_and_line(tmp_pa
     assert check_claim(data, mine["protectedBy"], SETTINGS.sources_dir, schema) == []
 
 
+@needs_texts
+def test_hundreds_locates_only_a_lower_bound_with_file_and_line(tmp_path, schema):
+    """Line 32 of the 2022 assessment says KTJ and KIB command "hundreds of fighters": stored as
+    more than 100 it is located; stored as a point figure of 100 it is refused."""
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SETTINGS.seeds_dir, seeds)
+    (seeds / "claims" / "invented.yaml").write_text(
+        "claims:\n"
+        "  - {subject: ktj, relation: fighterCount, value: 100, approx: more_than, unit: fighters, as_of: 2020-12,\n"
+        "     with: [kib-central-core], source: 'soliev-pantucci-2022:32'}\n"
+        "  - {subject: ktj, relation: fighterCount, value: 100, approx: exact, unit: men, as_of: 2020,\n"
+        "     source: 'soliev-pantucci-2022:32'}\n", encoding="utf-8")
+    data = load_seeds(seeds, schema)
+    mine = {c.quantity.approx: c for c in data.claims.values() if str(c.origin).startswith("seeds/claims/invented.yaml")}
+    assert check_claim(data, mine["more_than"], SETTINGS.sources_dir, schema) == []
+    point = [str(p) for p in check_claim(data, mine["exact"], SETTINGS.sources_dir, schema)]
+    assert len(point) == 1 and point[0].startswith("seeds/claims/invented.yaml:4: ") and "figure 100" in point[0]
+
+
 # ------------------------------------------------------------------------------ places
 
 def _current_part_of(data, schema) -> dict[str, set[str]]:
@@ -189,3 +208,32 @@ def test_no_demonym_is_an_alias_of_a_state(data):
     assert found == []
     assert _looks_like_a_demonym("Uzbeks", "Uzbekistan") and _looks_like_a_demonym("Chinese", "China")
     assert not _looks_like_a_demonym("USSR", "Soviet Union") and not _looks_like_a_demonym("Kyrgyz Republic", "Kyrgyzstan")
+
+
+# ------------------------------------------------------------------------------ precise relations
+
+# Wording in a linkedTo claim's role (the tie it stands for) that a precise relation covers:
+# authorship (publishedBy, wroteAbout), a military base or troops (militaryPresenceIn),
+# opposition (opposes), norms of an agreement (upholds).
+_PRECISE_WORDING = {"publishedBy": ("publish", "author"), "wroteAbout": ("wrote", "article"),
+                    "militaryPresenceIn": ("military base", "troops", "military presence"),
+                    "opposes": ("oppos",), "upholds": ("principles", "norms")}
+
+
+def test_linked_to_is_not_used_where_a_precise_relation_says_it(data, schema):
+    assert set(_PRECISE_WORDING) <= set(schema.relations)
+    vague = [f"{c.origin}: {c.id} ({relation})" for c in data.claims.values() if c.relation == "linkedTo"
+             for relation, words in _PRECISE_WORDING.items()
+             if any(w in (c.role or "").lower() for w in words)]
+    assert vague == [], "\n".join(vague)
+
+
+def test_the_precise_relations_take_the_kinds_the_texts_need(schema):
+    """A state keeps forces abroad, a person's work is published by an organisation, a body upholds
+    an agreement (the kinds ``basedIn``, ``linkedTo`` and ``signatoryOf`` stood in for)."""
+    rel = schema.relations
+    assert "state" in rel["militaryPresenceIn"].subject_kinds and "territory" in rel["militaryPresenceIn"].object_kinds
+    assert "person" in rel["publishedBy"].subject_kinds and "organisation" in rel["publishedBy"].object_kinds
+    assert "body" in rel["upholds"].subject_kinds and "event" in rel["upholds"].object_kinds
+    assert rel["publishedBy"].instantaneous and rel["wroteAbout"].instantaneous
+    assert not rel["opposes"].symmetric and rel["opposes"].cues

@@ -36,6 +36,24 @@ def test_passage_matching_rules():
     assert row.mentions_number(365) and not row.mentions_number(258365)
 
 
+def test_round_plurals_are_lower_bounds_and_fractions_are_shares():
+    hundreds = Passage(["both remain prominent, commanding hundreds of fighters.661"])
+    assert hundreds.mentions_number(100) and hundreds.mentions_number(100, lower_bound=True)
+    assert not hundreds.mentions_number(100, lower_bound=False)  # "hundreds" is no point figure
+    assert not hundreds.mentions_number(200) and not hundreds.mentions_number(1000)
+    assert Passage(["thousands fled"]).mentions_number(1000, lower_bound=True)
+    assert not Passage(["the hundredth day"]).mentions_number(100)
+    assert Passage(["“Dozens” of them died"]).mentions_number(12, lower_bound=True)
+    # a share given as a fraction matches its per cent, written with or without a hyphen
+    third = Passage(["supplied around one third of all fighters"])
+    assert third.mentions_number(33) and third.mentions_number(33.3) and not third.mentions_number(30)
+    assert Passage(["cut oil production by one-", "third, and revenue"]).mentions_number(33)
+    assert Passage(["nearly one-third of foreign fighters"]).mentions_number(33)
+    assert Passage(["a third of them"]).mentions_number(33) and not Passage(["the third basket"]).mentions_number(33)
+    assert Passage(["two thirds of the budget"]).mentions_number(67) and not third.mentions_number(67)
+    assert Passage(["half of the recruits"]).mentions_number(50) and not Passage(["a half-hearted"]).mentions_number(33)
+
+
 @needs_texts
 def test_every_locator_names_its_subject_and_object():
     data = load_seeds(Settings().seeds_dir, load_schema())
