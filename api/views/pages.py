@@ -35,8 +35,8 @@ def summary(cat: Catalog, entity_id: str) -> str:
     """The profile's summary paragraph as one line of text (for the index).
 
     >>> from graph.testing import fixture_catalog
-    >>> summary(fixture_catalog(), "iskp")
-    'Islamic State Khorasan Province (ISKP) is a militant group. Affiliate of Islamic State (attested 2021 ...'
+    >>> print(summary(fixture_catalog(), "iskp"))
+    Islamic State Khorasan Province (ISKP) is a militant group. Affiliate of Islamic State (attested 2021 ...
     """
     profile = profile_data(cat, entity_id)
     return " ".join(s["text"] for s in profile["summary"]) if profile else ""
