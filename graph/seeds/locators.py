@@ -9,7 +9,8 @@ A citation passes when the cited lines of the source text
   words still match;
 * and carry a cue of the relation: one of the relation's cue words (``cakg:cue`` in
   ``ontology/cues.ttl``; a cue matches at the start of a word, so ``protect`` matches
-  "protection"), unless the claim says why not (``cue_exempt:``). A line that names both ends but
+  "protection", but not inside the name of a state the claim links, so "United States" is no cue
+  "unite"), unless the claim says why not (``cue_exempt:``). A line that names both ends but
   says nothing of the relation (an invented "IJU rival of the Taliban" citing a line naming both)
   fails.
 """
@@ -17,6 +18,7 @@ A citation passes when the cited lines of the source text
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -63,10 +65,22 @@ class Passage:
             return f" {folded} " in self.spaced
         return compact(name) in self.compact
 
-    def has_cue(self, cue: str) -> bool:
-        """Whether a cue word or phrase starts a word of the passage."""
+    def has_cue(self, cue: str, names: Iterable[str] = ()) -> bool:
+        """Whether a cue word or phrase starts a word of the passage, outside the ``names`` (the
+        claim's ends): "unite" in "United States" or "CSTO" as the object's own name is no cue.
+
+        >>> p = Passage(["the United States and Kyrgyzstan"])
+        >>> p.has_cue("unite"), p.has_cue("unite", ["United States"])
+        (True, False)
+        """
         folded = fold(cue)
-        return bool(folded) and f" {folded}" in self.spaced
+        if not folded:
+            return False
+        text = self.spaced
+        for name in sorted((fold(n) for n in names), key=len, reverse=True):
+            if name:
+                text = text.replace(f" {name}", " \x00")
+        return f" {folded}" in text
 
     def _has_fraction(self, words: str) -> bool:
         # "one-" at a line's end and "third" on the next are joined to "onethird" by dehyphenate
@@ -136,7 +150,10 @@ def check_claim(data: Dataset, claim: Claim, sources_dir: Path, schema: Schema |
             for number in dict.fromkeys(n for n in (q.value, q.minimum, q.maximum) if n is not None):
                 if not text.mentions_number(number, lower_bound=lower_only):
                     problems.append(Problem(claim.origin, f"{cit.document} {cit.locator} does not contain the figure {number:g}", claim.id))
-        if cues and not claim.cue_exempt and not any(text.has_cue(c) for c in cues):
+        # a state's name is no cue ("unite" in "United States"); other names may be ("the SCO
+        # summit", "a counter-terrorism exercise" name the act the claim is about)
+        names = [n for _, entity in wanted if getattr(entity, "kind", None) == "state" for n in entity.textual_names]
+        if cues and not claim.cue_exempt and not any(text.has_cue(c, names) for c in cues):
             problems.append(Problem(claim.origin, f"{cit.document} {cit.locator} carries no cue of '{claim.relation}' "
                                                   f"(one of: {', '.join(cues)}); cite the lines that say it, or give "
                                                   "cue_exempt: with the reason", claim.id))

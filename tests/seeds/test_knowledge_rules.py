@@ -17,7 +17,7 @@ import pytest
 
 from graph.ontology import load_schema
 from graph.seeds import load_seeds
-from graph.seeds.locators import check_claim
+from graph.seeds.locators import Passage, check_claim, passage
 from graph.settings import Settings
 
 SETTINGS = Settings()
@@ -64,6 +64,27 @@ def test_an_invented_claim_naming_both_ends_is_refused_with_file_and_line(tmp_pa
     assert "carries no cue of 'rivalOf'" in rival[0] and "cue_exempt" in rival[0]
     # the same line does say the protection, and names both ends: that claim passes
     assert check_claim(data, mine["protectedBy"], SETTINGS.sources_dir, schema) == []
+
+
+@needs_texts
+def test_a_state_s_own_name_is_no_cue(tmp_path, schema):
+    """The cue "unite" (as in "united front") used to pass any claim naming the United States.
+    An alliance of Russia and the US citing a line of the Akimbekov chapter that names both, but
+    says no alliance, is refused; a cue found outside the states' names still counts."""
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SETTINGS.seeds_dir, seeds)
+    (seeds / "claims" / "invented.yaml").write_text(
+        "claims:\n"
+        "  - {subject: russia, relation: alliedWith, object: united-states, as_of: 2018, source: 'osce-2019-akimbekov:1988'}\n",
+        encoding="utf-8")
+    data = load_seeds(seeds, schema)
+    claim = next(c for c in data.claims.values() if str(c.origin).startswith("seeds/claims/invented.yaml"))
+    text = passage(SETTINGS.sources_dir, data.sources[claim.citations[0].document].file, 1988, 1988)
+    assert text.has_cue("unite")  # only inside "United States"
+    problems = [str(p) for p in check_claim(data, claim, SETTINGS.sources_dir, schema)]
+    assert len(problems) == 1 and problems[0].startswith("seeds/claims/invented.yaml:2: "), problems
+    assert "carries no cue of 'alliedWith'" in problems[0]
+    assert Passage(["Russia and the United States united against them"]).has_cue("unite", ["United States"])
 
 
 @needs_texts
