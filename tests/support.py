@@ -37,3 +37,12 @@ class LiveServer:
     def __exit__(self, *exc) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=10)
+
+
+def rss_mb(pid: int | str = "self") -> float:
+    """The resident memory of a process (this one by default), in MiB, from ``/proc``."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmRSS for process {pid}")  # pragma: no cover
