@@ -19,9 +19,14 @@ field                      environment variable        default
 ``sparql_concurrency``     ``CAKG_SPARQL_CONCURRENCY`` 2 queries at once
 ``sparql_max_result_bytes````CAKG_SPARQL_MAX_RESULT_BYTES`` 16 MB per response body
 ``sparql_short_lane``       ``CAKG_SPARQL_SHORT_LANE``  1 more worker, for short queries only
+``sparql_worker_memory_mb`` ``CAKG_SPARQL_WORKER_MEMORY_MB`` 2,048 MB of data per SPARQL worker process
+                                                        (0: no cap; over it a query answers 503)
 ``sparql_short_timeout``    ``CAKG_SPARQL_SHORT_TIMEOUT`` 1 s time limit in the short lane
 ``http_keep_alive``         ``CAKG_HTTP_KEEP_ALIVE``    5 s an idle keep-alive connection stays open
 ``http_header_timeout``     ``CAKG_HTTP_HEADER_TIMEOUT`` 10 s to send a complete request head
+``http_body_timeout``       ``CAKG_HTTP_BODY_TIMEOUT``  10 s to send the body after the head (else 408)
+``http_send_timeout``       ``CAKG_HTTP_SEND_TIMEOUT``  30 s a client may take no byte of a pending
+                                                        response before it is dropped
 ``http_max_connections``    ``CAKG_HTTP_MAX_CONNECTIONS`` 1,000 connections and requests at once
                                                         (more are answered 503 at once)
 =========================  ==========================  =========================================
@@ -72,8 +77,11 @@ class Settings:
     sparql_memory_triples: int = field(default_factory=_env("CAKG_SPARQL_MEMORY_TRIPLES", 2_000_000, int))
     sparql_short_lane: int = field(default_factory=_env("CAKG_SPARQL_SHORT_LANE", 1, int))
     sparql_short_timeout: float = field(default_factory=_env("CAKG_SPARQL_SHORT_TIMEOUT", 1.0, float))
+    sparql_worker_memory_mb: int = field(default_factory=_env("CAKG_SPARQL_WORKER_MEMORY_MB", 2048, int))
     http_keep_alive: int = field(default_factory=_env("CAKG_HTTP_KEEP_ALIVE", 5, int))
     http_header_timeout: float = field(default_factory=_env("CAKG_HTTP_HEADER_TIMEOUT", 10.0, float))
+    http_body_timeout: float = field(default_factory=_env("CAKG_HTTP_BODY_TIMEOUT", 10.0, float))
+    http_send_timeout: float = field(default_factory=_env("CAKG_HTTP_SEND_TIMEOUT", 30.0, float))
     http_max_connections: int = field(default_factory=_env("CAKG_HTTP_MAX_CONNECTIONS", 1000, int))
 
     @classmethod

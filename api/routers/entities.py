@@ -87,8 +87,14 @@ def _entity_rdf(store: GraphStore, entity_id: str, media: str) -> Response:
 ENTITY_OFFERS = ["application/json", "text/html", *RDF_MEDIA]
 
 
+# an unknown id: the JSON error body, or the HTML error page for a browser (as every page answers)
+ENTITY_404 = {"description": "No such entity (the HTML error page when the client asks for HTML)",
+              "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}},
+                          "text/html": {"schema": {"type": "string"}}}}
+
+
 @router.get("/entities/{entity_id}", response_model=models.EntityProfile, tags=["entities"], responses={
-    **ERRORS, 200: {"content": {"text/html": {}, "text/turtle": {}, "application/ld+json": {}},
+    **ERRORS, 404: ENTITY_404, 200: {"content": {"text/html": {}, "text/turtle": {}, "application/ld+json": {}},
                     "description": "JSON profile; HTML for browsers; Turtle / JSON-LD / N-Triples / RDF/XML on request"}},
     summary="An entity's profile: every tie in and out, with its dates by the time rule, claims, sources and disputes")
 def entity(request: Request, entity_id: str, cat: Cat, store: Store):
@@ -98,8 +104,7 @@ def entity(request: Request, entity_id: str, cat: Cat, store: Store):
     if media is None:
         raise ApiError(406, "not_acceptable", f"cannot answer with {request.headers.get('accept')!r}; "
                        f"available: {', '.join(ENTITY_OFFERS)}")
-    if media == "text/html":
-        entity_or_404(cat, entity_id)
+    if media == "text/html":  # an unknown id answers the HTML error page
         from ..views.pages import entity_page  # the views import this module's search: import here
 
         html = entity_page(request, cat, entity_id)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import atexit
 import logging
 import multiprocessing
+import signal
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -22,7 +23,7 @@ from graph.settings import Settings
 from graph.store import GraphStore, OxigraphStore
 
 from .guard import _error
-from .worker import worker_main
+from .worker import memory_error, worker_main
 
 log = logging.getLogger("cakg.sparql")
 
@@ -64,11 +65,16 @@ class SparqlPool:
     ``source`` is ``("path", dir, memory_limit)`` for a persistent Oxigraph store (opened
     read-only in each worker, and copied into the worker's memory when it has at most
     ``memory_limit`` triples) or ``("data", nquads_bytes)`` for a copy loaded into each worker's memory.
+
+    ``memory_mb`` caps each worker's memory (:func:`api.sparql.worker.limit_memory`; 0: no cap). A
+    query over the cap ends or retires its worker; :meth:`run` then answers 503 ``memory_limit``
+    and a fresh worker takes its place, while this (the server's) process is untouched.
     """
 
     def __init__(self, source: tuple[str, Any], size: int = 2, start_timeout: float = 120.0,
-                 reserve: int = 0, short_timeout: float = 1.0):
+                 reserve: int = 0, short_timeout: float = 1.0, memory_mb: int = 0):
         self.source = source
+        self.memory_mb = max(0, int(memory_mb))
         self.size = max(1, size)
         self.reserve = max(0, reserve)
         self.short_timeout = short_timeout
@@ -88,15 +94,23 @@ class SparqlPool:
     # -------------------------------------------------------------- lifecycle
     def _spawn(self, lane: str) -> _Worker:
         parent, child = self._ctx.Pipe()
-        process = self._ctx.Process(target=worker_main, args=(child, self.source), daemon=True,
+        process = self._ctx.Process(target=worker_main, args=(child, self.source, self.memory_mb), daemon=True,
                                     name=f"cakg-sparql-{lane}")
         process.start()
         child.close()
         if not parent.poll(self.start_timeout):
             process.kill()
             raise RuntimeError(f"SPARQL worker did not start within {self.start_timeout:.0f} s")
-        status, detail = parent.recv()
+        try:
+            status, detail = parent.recv()
+        except (EOFError, OSError):
+            process.join(timeout=5)
+            status, detail = "failed", f"it ended while opening the store (exit code {process.exitcode})"
+            if self.memory_mb:
+                detail += f"; the data may not fit in its memory cap of {self.memory_mb:,} MB (CAKG_SPARQL_WORKER_MEMORY_MB)"
         if status != "ready":
+            if "MemoryError" in str(detail) and self.memory_mb:
+                detail = f"{detail}; the data does not fit in its memory cap of {self.memory_mb:,} MB (CAKG_SPARQL_WORKER_MEMORY_MB)"
             process.kill()
             raise RuntimeError(f"SPARQL worker failed to start: {detail}")
         worker = _Worker(process, parent, lane)
@@ -164,6 +178,16 @@ class SparqlPool:
         if not self._closed:
             threading.Thread(target=respawn, daemon=True).start()
 
+    def _died(self, worker: _Worker, exc: BaseException) -> dict:
+        """The answer for a query whose worker ended mid-query; the worker is replaced. With a memory
+        cap, an abort (SIGABRT: the engine's allocation failed, which Rust answers by aborting) is
+        reported as the memory limit."""
+        self._replace(worker)  # kills (a no-op, it is gone) and reaps it, so its exit code is known
+        if self.memory_mb and worker.process.exitcode == -signal.SIGABRT:
+            return memory_error(self.memory_mb)
+        return _error(500, "worker_died", f"the query's worker process ended unexpectedly "
+                      f"(exit code {worker.process.exitcode}, {exc!r})")
+
     def close(self) -> None:
         with self._lock:
             self._closed = True
@@ -226,8 +250,10 @@ class SparqlPool:
                 raise QueryTimeout(limit, worker.lane)
             result = worker.conn.recv()
         except (EOFError, BrokenPipeError, OSError) as exc:
+            return self._died(worker, exc)
+        if result.pop("retire", False):  # the worker answered (a MemoryError) and exits: replace it
             self._replace(worker)
-            return _error(500, "worker_died", f"the query's worker process ended unexpectedly ({exc!r})")
+            return result
         result["seconds"] = time.monotonic() - t0
         result["lane"] = worker.lane
         self._release(worker)
@@ -254,7 +280,8 @@ class SparqlRuntime:
 
     def __init__(self, store: GraphStore, settings: Settings):
         self.pool = SparqlPool(pool_source(store, settings), size=settings.sparql_concurrency,
-                               reserve=settings.sparql_short_lane, short_timeout=settings.sparql_short_timeout)
+                               reserve=settings.sparql_short_lane, short_timeout=settings.sparql_short_timeout,
+                               memory_mb=settings.sparql_worker_memory_mb)
         self.executor = ThreadPoolExecutor(max_workers=max(4, settings.sparql_concurrency * 8),
                                            thread_name_prefix="cakg-sparql")
 

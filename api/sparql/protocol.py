@@ -142,7 +142,8 @@ SPARQL_RESPONSES = {
     422: {"description": "The serialised result is over the byte limit (sparql_max_result_bytes)"},
     429: {"description": "This client already runs its share of queries (sparql_concurrency - 1, at least 1)"},
     415: {"description": "POST body type other than form or application/sparql-query"},
-    503: {"description": "The query ran past the time limit and was stopped, or the endpoint is busy"},
+    503: {"description": "The query ran past the time limit or needed more than a worker's memory cap "
+                         "(sparql_worker_memory_mb) and was stopped, or the endpoint is busy"},
 }
 
 

@@ -8,7 +8,10 @@ truncation.
 
 Independently of the guard, each worker is sandboxed (:func:`sandbox`) before it opens the store:
 a seccomp filter makes ``socket(AF_INET/AF_INET6)`` fail, so the engine itself cannot reach any
-network even for a query the guard misjudged.
+network even for a query the guard misjudged. It also caps its own memory (:func:`limit_memory`,
+``RLIMIT_DATA``): a query that needs more makes the engine's allocation fail, which ends the worker
+(the engine aborts) or raises :class:`MemoryError` (answered :func:`memory_error`, then the worker
+exits); either way the pool answers 503 ``memory_limit`` and starts a fresh worker.
 
 >>> from graph.store import memory_store
 >>> store = memory_store(b'<http://e/a> <http://e/p> <http://e/b> .')
@@ -161,14 +164,34 @@ def live_store_path(path: str) -> str:
     return path
 
 
-def _open_store(source: tuple[str, Any]):
+# Copying a store into memory peaks at about this much data per triple (measured: the 1,044,616-triple
+# benchmark graph loads under a 1,400 MB cap and fails under 1,024 MB)
+COPY_BYTES_PER_TRIPLE = 1_400
+
+
+def fits_in_memory(triples: int, memory_limit: int, memory_mb: int = 0) -> bool:
+    """Whether a worker copies a store of ``triples`` into memory: at most ``memory_limit`` triples,
+    and (with a memory cap of ``memory_mb`` MiB) an expected peak of at most 80 % of the cap, so a
+    graph too big for the cap is served from disk rather than failing every worker's start.
+
+    >>> fits_in_memory(1_044_616, 2_000_000, 2048), fits_in_memory(2_000_000, 2_000_000, 2048)
+    (True, False)
+    >>> fits_in_memory(2_000_000, 2_000_000, 0), fits_in_memory(10, 0, 0)
+    (True, False)
+    """
+    if not memory_limit or triples > memory_limit:
+        return False
+    return not memory_mb or triples * COPY_BYTES_PER_TRIPLE <= 0.8 * (memory_mb << 20)
+
+
+def _open_store(source: tuple[str, Any], memory_mb: int = 0):
     import pyoxigraph as ox
 
     kind, value, *rest = source
     if kind == "path":
         disk = ox.Store.read_only(live_store_path(value))
         memory_limit = rest[0] if rest else 0
-        if memory_limit and len(disk) <= memory_limit:
+        if fits_in_memory(len(disk), memory_limit, memory_mb):
             # a small graph answers about 3x faster from memory than from RocksDB
             store = ox.Store()
             store.bulk_load(input=disk.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
@@ -199,19 +222,60 @@ def sandbox() -> str | None:
     return None
 
 
-def worker_main(conn, source: tuple[str, Any]) -> None:
-    """A worker process: sandbox itself, open the store, then answer jobs until the pipe closes
-    or ``None`` comes."""
+def limit_memory(megabytes: int) -> str | None:
+    """Cap this process's data segment (heap and private anonymous mappings, ``RLIMIT_DATA``) at
+    ``megabytes`` MiB (0: no cap). ``RLIMIT_DATA`` rather than ``RLIMIT_AS``: it counts memory the
+    process writes, not address space merely reserved (thread stacks, allocator arenas, mapped
+    files), so the cap means the same on a machine with more cores. Returns why it is not set, or ``None``.
+
+    >>> limit_memory(0) is None
+    True
+    """
+    if not megabytes:
+        return None
+    try:
+        import resource
+
+        limit = int(megabytes) << 20
+        _, hard = resource.getrlimit(resource.RLIMIT_DATA)
+        if hard != resource.RLIM_INFINITY and hard < limit:
+            limit = hard
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
+    except (ImportError, OSError, ValueError) as exc:
+        return f"memory limit unavailable: {exc!r}"
+    return None
+
+
+def memory_error(megabytes: int) -> dict:
+    """The answer to a query that needed more than a worker's memory cap (HTTP 503, naming the cap).
+
+    >>> e = memory_error(512); e["status"], e["error"], e["limit_mb"], "512 MB" in e["message"]
+    (503, 'memory_limit', 512, True)
+    """
+    return _error(503, "memory_limit", f"the query needed more memory than a query worker may use "
+                  f"({megabytes:,} MB, sparql_worker_memory_mb / CAKG_SPARQL_WORKER_MEMORY_MB) and was stopped; "
+                  "narrow it (LIMIT, more specific patterns, fewer or shorter aggregated values) and try again",
+                  limit_mb=megabytes)
+
+
+def worker_main(conn, source: tuple[str, Any], memory_mb: int = 0) -> None:
+    """A worker process: cap its memory at ``memory_mb`` MiB (0: none), sandbox itself, open the
+    store, then answer jobs until the pipe closes or ``None`` comes. A query that raises
+    :class:`MemoryError` is answered :func:`memory_error` and the worker then exits (its heap may be
+    fragmented or half-freed), so the pool replaces it."""
     try:
         import sys
 
+        unlimited = limit_memory(memory_mb)
+        if unlimited:
+            print(f"cakg SPARQL worker: {unlimited}", file=sys.stderr)
         sys.setrecursionlimit(8000)  # the guard's grammar recurses per nesting level; deep valid queries pass
         unsandboxed = sandbox()
         if unsandboxed:
             import sys
 
             print(f"cakg SPARQL worker: {unsandboxed}", file=sys.stderr)
-        store = _open_store(source)
+        store = _open_store(source, memory_mb)
         check_query("ASK {}")  # import and warm the parser before saying ready
         conn.send(("ready", os.getpid()))
     except BaseException as exc:  # noqa: BLE001
@@ -224,13 +288,20 @@ def worker_main(conn, source: tuple[str, Any]) -> None:
             return
         if job is None:
             return
+        retire = False
         try:
             result = capped(evaluate(store, job), job.get("max_bytes"))
+        except MemoryError:
+            result, retire = memory_error(memory_mb), True
         except BaseException as exc:  # noqa: BLE001 - never let a query kill the worker silently
             result = _error(500, "internal_error", f"evaluation failed: {exc!r}")
+        if retire:
+            result["retire"] = True  # tells the pool to replace this worker
         try:
             conn.send(result)
         except (BrokenPipeError, OSError):
+            return
+        if retire:
             return
 
 

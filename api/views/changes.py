@@ -28,7 +28,7 @@ from ..deps import get_catalog
 from ..errors import ApiError, bad_parameter
 from ..params import date_param, statuses_param, time_window
 from .citations import cite_tie
-from .templating import ERRORS, PAGE_ERRORS, error_response, render, wants_json
+from .templating import ERRORS, PAGE_ERRORS, error_response, page_error, render, wants_json
 
 router = APIRouter(tags=["pages"])
 
@@ -108,7 +108,7 @@ def changes_page(request: Request, cat: Cat, start: FromQ = None, end: ToQ = Non
     try:
         a, b, statuses = _parse(cat, start, end, status)
     except ApiError as exc:
-        return error_response(exc)
+        return page_error(request, exc)
     data = changes_data(cat, a, b, statuses)
     if wants_json(request):
         return JSONResponse(data)

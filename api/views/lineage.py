@@ -26,7 +26,7 @@ from . import models as view_models
 from .changes import _when
 from .charts import LINEAGE_COLOURS, lineage_chart
 from .citations import cite_tie
-from .templating import ERRORS, PAGE_ERRORS, error_response, render, wants_json
+from .templating import ERRORS, PAGE_ERRORS, error_response, page_error, render, wants_json
 
 router = APIRouter(tags=["pages"])
 MAX_DEPTH = 6
@@ -86,7 +86,7 @@ def lineage_page(request: Request, cat: Cat, focus: Focus = None, depth: Depth =
     try:
         f, d = _parse(cat, focus, depth)
     except ApiError as exc:
-        return error_response(exc)
+        return page_error(request, exc)
     data = lineage_data(cat, f, d)
     if wants_json(request):
         return JSONResponse(data)

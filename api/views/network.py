@@ -43,7 +43,7 @@ from ..deps import get_catalog
 from ..errors import ApiError, bad_parameter
 from . import models as view_models
 from .groups import named_group_ids
-from .templating import ERRORS, PAGE_ERRORS, error_response, render, wants_json
+from .templating import ERRORS, PAGE_ERRORS, error_response, page_error, render, wants_json
 
 router = APIRouter(tags=["pages"])
 
@@ -565,7 +565,7 @@ def network_page(request: Request, cat: Cat, focus: Focus = None, depth: Depth =
     try:
         view = _network(cat, focus, depth, at, types, kinds, start, end, status, scope)
     except ApiError as exc:
-        return error_response(exc)
+        return page_error(request, exc)
     if wants_json(request):
         return JSONResponse(view)
     focus_label = None

@@ -26,7 +26,7 @@ from . import models as view_models
 from .groups import NAMED_GROUPS, find_named_group
 from .network import NetworkQuery, build_view
 from .profile import profile_data, timeline_chart_of
-from .templating import ERRORS, PAGE_ERRORS, error_response, render, wants_json
+from .templating import ERRORS, PAGE_ERRORS, error_response, page_error, render, wants_json
 
 router = APIRouter(tags=["pages"])
 
@@ -107,7 +107,7 @@ def entity_page(request: Request, cat: Catalog, entity_id: str) -> Response:
     """The HTML profile of an entity (what ``GET /entities/{id}`` answers to a browser)."""
     profile = profile_data(cat, entity_id)
     if profile is None:
-        return error_response(ApiError(404, "not_found", f"no entity with id {entity_id!r} (search with /entities?q=...)"))
+        return page_error(request, ApiError(404, "not_found", f"no entity with id {entity_id!r} (search with /entities?q=...)"))
     ego = build_view(cat, NetworkQuery(focus=entity_id, depth=1))
     return render(request, "entity.html", profile=profile, view=ego, chart=timeline_chart_of(profile),
                   json_url=profile["links"]["json"])

@@ -37,7 +37,7 @@ from ..errors import ApiError, bad_parameter
 from ..models import ErrorBody
 from . import models as view_models
 from .citations import short_name
-from .templating import page_errors, render, wants_json
+from .templating import page_error, page_errors, render, wants_json
 
 router = APIRouter(tags=["pages"])
 
@@ -213,5 +213,5 @@ def passage_view(request: Request, source_id: str, cat: Annotated[Catalog, Depen
     try:
         data = passage_data(cat, settings, source_id, lines, claim, names)
     except ApiError as exc:
-        return render(request, "error.html", status_code=exc.status, error=exc.body(), json_url=None)
+        return page_error(request, exc)
     return render(request, "passage.html", p=data, json_url=data["links"]["json"])

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
@@ -56,6 +56,16 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
 
 def error_response(exc: ApiError) -> JSONResponse:
     return JSONResponse(exc.body(), status_code=exc.status, headers=exc.headers)
+
+
+def page_error(request: Request, exc: ApiError) -> Response:
+    """The answer of a page route to a bad request: the HTML error page (same status, naming the
+    problem and the parameter) for a browser, the JSON error body for a client that asks for JSON."""
+    if wants_json(request):
+        return error_response(exc)
+    page = render(request, "error.html", status_code=exc.status, error=exc.body(), json_url=None)
+    page.headers.update(exc.headers)
+    return page
 
 
 def wants_json(request: Request) -> bool:

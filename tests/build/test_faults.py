@@ -16,7 +16,6 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -28,7 +27,7 @@ from graph.build import pipeline as build_mod
 from graph.cli import main
 from graph.read.live import LiveGraph
 from graph.store import StoreDamaged, current_store_path, open_store, store_problem
-from tests.support import free_port
+from tests.support import ServeProcess
 
 ROOT = Path(__file__).resolve().parents[2]
 CLAIM_COUNT = "SELECT (COUNT(?c) AS ?n) WHERE { ?c a cakg:Claim }"
@@ -238,42 +237,16 @@ def test_a_running_server_keeps_its_store_when_the_new_one_is_damaged(seeds, tmp
     assert served is before and served.catalog.entity("imu").label == "Islamic Movement of Uzbekistan"
 
 
-def _get(url: str) -> tuple[int, bytes]:
-    with urllib.request.urlopen(url, timeout=10) as r:
-        return r.status, r.read()
-
-
-def _serve(data: Path, seeds: Path, port: int) -> subprocess.Popen:
-    return cakg("serve", "--port", str(port), "--data", str(data), "--seeds", str(seeds))
-
-
-def _wait_up(proc: subprocess.Popen, url: str, seconds: float = 90) -> tuple[int, bytes]:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"server exited: {proc.stderr.read()}")
-        try:
-            return _get(url)
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError(f"server did not answer {url} within {seconds} s")
-
-
 def test_serve_repairs_a_damaged_store_and_a_killed_server_restarts_on_the_same_data(seeds, tmp_path):
     data = tmp_path / "data"
     path = built(seeds, data)
     (path / "CURRENT").unlink()
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/entities/imu"
-    proc = _serve(data, seeds, port)
+    served = ServeProcess(data, seeds, ready="/entities/imu")
     try:
-        status, first = _wait_up(proc, url)
-        assert status == 200 and store_problem(current_store_path(data)) is None
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=30)
-        proc = _serve(data, seeds, port)
-        status, again = _wait_up(proc, url)
-        assert status == 200 and json.loads(again) == json.loads(first)
+        first = served.start().wait_up()
+        assert store_problem(current_store_path(data)) is None
+        served.kill()
+        again = served.start().wait_up()  # the same data, the same port
+        assert again.json() == first.json()
     finally:
-        proc.kill()
-        proc.wait(timeout=30)
+        served.stop()

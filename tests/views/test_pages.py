@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from markupsafe import escape as html_escape
 
 from graph.testing import FIXTURE_SEEDS, fixture_store
 from tests.support import seeds_client
@@ -182,10 +183,29 @@ def test_network_filters_types_kinds_and_focus(client):
     ({"from": "2016", "to": "2014"}, "from", 422), ({"at": "2015", "from": "2014"}, "at", 422),
     ({"at": "2015", "status": "maybe"}, "status", 422), ({"status": "holds"}, "status", 422)])
 def test_network_bad_parameters_are_named(client, params, parameter, status):
-    for path in ("/views/network.json", "/views/network"):
-        r = client.get(path, params=params, headers=HTML)
-        assert r.status_code == status
+    json_accept = {"accept": "application/json"}
+    for path, headers in (("/views/network.json", HTML), ("/views/network.json", json_accept),
+                          ("/views/network", json_accept)):
+        r = client.get(path, params=params, headers=headers)
+        assert r.status_code == status and r.headers["content-type"].startswith("application/json")
         assert r.json()["parameter"] == parameter and r.json()["message"]
+    page = client.get("/views/network", params=params, headers=HTML)  # a browser gets the HTML error page
+    assert page.status_code == status and page.headers["content-type"].startswith("text/html")
+    assert '<article class="error"' in page.text and f"Parameter: {parameter}" in page.text
+    assert html_escape(r.json()["message"]) in page.text
+
+
+@pytest.mark.parametrize("path, params", [
+    ("/views/network", {"focus": "nope"}), ("/views/lineage", {"focus": "nope"}),
+    ("/views/changes", {"from": "2016", "to": "2014"}), ("/views/entities/nope", {}), ("/entities/nope", {}),
+    ("/sources/nope/passage", {"lines": "1"})])
+def test_page_routes_answer_a_browser_with_the_html_error_page_and_json_clients_with_json(client, path, params):
+    page = client.get(path, params=params, headers=HTML)
+    assert page.status_code in (404, 422) and page.headers["content-type"].startswith("text/html"), page.text[:200]
+    assert '<article class="error"' in page.text
+    data = client.get(path, params=params, headers={"accept": "application/json"})
+    assert data.status_code == page.status_code and data.json()["error"] and data.json()["message"]
+    assert html_escape(data.json()["message"]) in page.text
 
 
 def test_network_page_embeds_data_and_controls(client):

@@ -88,10 +88,13 @@ def test_change_view_defaults_to_the_latest_years(client):
     ({"from": "2014", "to": "2016", "status": "holds,sometimes"}, "status"),
 ])
 def test_change_view_bad_input_is_a_422_naming_the_parameter(client, params, parameter):
-    for path in ("/views/changes", "/views/changes.json"):
-        r = client.get(path, params=params, headers=HTML)
+    for path, headers in (("/views/changes", {"accept": "application/json"}), ("/views/changes.json", HTML)):
+        r = client.get(path, params=params, headers=headers)
         assert r.status_code == 422, (path, params)
         assert r.json()["parameter"] == parameter and parameter in r.json()["message"]
+    page = client.get("/views/changes", params=params, headers=HTML)  # a browser gets the HTML error page
+    assert page.status_code == 422 and page.headers["content-type"].startswith("text/html")
+    assert f"Parameter: {parameter}" in page.text
 
 
 def test_change_view_status_narrows_the_type_comparison(client):
@@ -153,8 +156,10 @@ def test_lineage_focus_keeps_the_groups_around_one(client):
     ({"depth": "0"}, "depth", 422), ({"depth": "two"}, "depth", 422),
 ])
 def test_lineage_bad_input_is_named(client, params, parameter, status):
-    r = client.get("/views/lineage", params=params, headers=HTML)
+    r = client.get("/views/lineage", params=params, headers={"accept": "application/json"})
     assert r.status_code == status and r.json()["parameter"] == parameter
+    page = client.get("/views/lineage", params=params, headers=HTML)  # a browser gets the HTML error page
+    assert page.status_code == status and f"Parameter: {parameter}" in page.text
 
 
 # ------------------------------------------------------------------------------ profile timeline
