@@ -102,10 +102,23 @@ def client(n: int, urls: list[tuple[str, str]], until: float, results: Results, 
             kind, url = rng.choice(urls)
             t0 = time.perf_counter()
             try:
-                status: int | str = http.get(url).status_code
+                status: int | str = label(http.get(url))
             except httpx.HTTPError as exc:
                 status = type(exc).__name__
             results.add(kind, time.perf_counter() - t0, status)
+
+
+def label(response: httpx.Response) -> int | str:
+    """The status, and for an error with a JSON body its kind (``503 busy``, ``503 timeout/short`` ...)."""
+    if response.status_code == 200:
+        return 200
+    try:
+        body = response.json()
+    except ValueError:
+        return response.status_code
+    kind = body.get("error") if isinstance(body, dict) else None
+    lane = body.get("lane") if isinstance(body, dict) else None
+    return f"{response.status_code} {kind}{'/' + lane if lane else ''}" if kind else response.status_code
 
 
 def rss_mb(proc: psutil.Process) -> tuple[float, float]:
@@ -141,6 +154,7 @@ def main() -> None:
         runaway = [("runaway SPARQL", f"{base}/sparql?query={quote(RUNAWAY)}")]
         threads += [threading.Thread(target=client, args=(args.clients + i, runaway, until, results, accept),
                                      daemon=True) for i in range(args.runaway)]
+        load_start = os.getloadavg()[0]
         proc = psutil.Process(server.pid)
         memory: list[tuple[float, float]] = [rss_mb(proc)]
         for t in threads:
@@ -158,7 +172,7 @@ def main() -> None:
         except subprocess.TimeoutExpired:
             server.kill()
     print(f"load: {args.clients} clients + {args.runaway} runaway, {args.seconds:.0f} s, {os.cpu_count()} cores, "
-          f"{len(mix)} distinct URLs")
+          f"{len(mix)} distinct URLs; load average {load_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the end")
     print(f"{'kind':18} {'requests':>8} {'errors':>7} {'p50 ms':>8} {'p99 ms':>9}  statuses")
     for kind in [*kinds, "runaway SPARQL"]:
         lat, st = results.latency.get(kind, []), results.status.get(kind, Counter())
