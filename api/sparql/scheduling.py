@@ -132,14 +132,15 @@ class FairQueue:
             self._dispatch()
 
     def take(self, client: Any, wait: float, short_ok: bool = True) -> Ticket | None:
-        """Wait up to ``wait`` seconds for a worker; the answer's ``worker`` is the one to use, or ``None``."""
-        deadline = self.clock() + wait
+        """Wait up to ``wait`` seconds for a worker; the answer's ``worker`` is the one to use, or ``None``.
+        (The wait is in real time; ``clock`` only drives the policy: usage decay and penalties.)"""
+        deadline = time.monotonic() + wait
         with self._cond:
             ticket = Ticket(client, short_ok, next(self._seq))
             self._waiting.append(ticket)
             self._dispatch()
             while ticket.worker is None and not self._closed:
-                left = deadline - self.clock()
+                left = deadline - time.monotonic()
                 if left <= 0:
                     break
                 self._cond.wait(left)
