@@ -29,7 +29,8 @@ log = logging.getLogger("cakg.sparql")
 
 
 class QueryTimeout(Exception):
-    """The query ran past its time limit (``limit`` seconds, in ``lane``); its worker was killed."""
+    """The query ran past its time limit (``limit`` seconds, in ``lane``: ``shared``, ``short``, or
+    ``probation`` for a suspect client's query on a shared worker, see :mod:`.scheduling`); its worker was killed."""
 
     def __init__(self, limit: float = 0.0, lane: str = "shared"):
         super().__init__(limit, lane)
@@ -207,7 +208,8 @@ class SparqlPool:
                 raise RuntimeError("the SPARQL pool is closed")
             raise PoolBusy()
         worker: _Worker = ticket.worker
-        limit = timeout if worker.lane == "shared" else min(timeout, self.short_timeout)
+        lane = "probation" if ticket.probation else worker.lane
+        limit = timeout if lane == "shared" else min(timeout, self.short_timeout)
         t0 = time.monotonic()
         try:
             worker.conn.send(job)
@@ -215,14 +217,14 @@ class SparqlPool:
                 self.kills += 1
                 self.queue.finish(ticket, limit, timed_out=True)
                 self._replace(worker, ticket)
-                raise QueryTimeout(limit, worker.lane)
+                raise QueryTimeout(limit, lane)
             result = worker.conn.recv()
         except (EOFError, BrokenPipeError, OSError) as exc:
             self.queue.finish(ticket, time.monotonic() - t0)
             self._replace(worker, ticket)
             return _error(500, "worker_died", f"the query's worker process ended unexpectedly ({exc!r})")
         result["seconds"] = time.monotonic() - t0
-        result["lane"] = worker.lane
+        result["lane"] = lane
         self.queue.finish(ticket, result["seconds"])
         self._release(worker, ticket)
         return result

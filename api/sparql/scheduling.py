@@ -10,11 +10,15 @@ The policy:
   client that used the least worker time recently (seconds of work, decaying with ``half_life``),
   ties in order of arrival. A client sending a stream of long queries therefore waits behind
   clients sending short ones.
-* A client whose query ran into the full time limit in the shared lane is *suspect* for
-  ``penalty`` seconds: it is served after every other client, never in the short lane, and all
-  suspect clients together hold at most ``suspect_slots`` workers. A worker killed on a suspect
-  query counts as held until its replacement is ready, so a runaway client cannot take the
-  surviving worker while the killed one restarts.
+* A client whose query ran into the time limit in the shared lane is *suspect* for ``penalty``
+  seconds: it is served after every other client, never in the short lane, and all suspect
+  clients together run at most ``suspect_slots`` queries with the full time limit. A worker killed
+  on such a query counts as held until its replacement is ready, so a runaway client cannot take
+  the surviving worker while the killed one restarts.
+* When those slots are taken, a suspect client that ran into the limit only once in ``penalty``
+  seconds may still take an idle shared worker *on probation*: with the short lane's time limit
+  (the pool applies it). A client that just wrote one bad query gets its next, fixed ones answered;
+  one that ran into the limit twice (a runaway client) waits for a slot.
 * A query stopped at the short lane's limit keeps its client out of the short lane for
   ``penalty`` seconds (it is not short), without the other restrictions.
 * Nobody waits longer than it asked; then :meth:`FairQueue.take` answers ``None``.
@@ -30,7 +34,7 @@ so the memory stays bounded by the clients of the last minutes.
 >>> t = q.take("a", wait=0)
 >>> t.worker.lane, t.client, t.suspect
 ('shared', 'a', False)
->>> q.finish(t, seconds=5.0, timed_out=True)   # ran into the full limit: "a" is suspect now
+>>> q.finish(t, seconds=5.0, timed_out=True)   # ran into the time limit: "a" is suspect now
 >>> q.suspect("a"), q.suspect("b")
 (True, False)
 >>> q.put(W("short"), t)   # the replacement of the killed worker, in the short lane here
@@ -61,6 +65,7 @@ class Ticket:
     seq: int
     worker: Any = None
     suspect: bool = False
+    probation: bool = False  # a suspect query beyond the slots: the pool gives it the short time limit
     held: bool = field(default=False, repr=False)  # counts against suspect_slots until put back
 
 
@@ -68,7 +73,7 @@ class Ticket:
 class _Client:
     usage: float = 0.0       # worker seconds, decayed to ``at``
     at: float = 0.0
-    suspect_until: float = float("-inf")   # ran into the full limit: last in line, capped
+    strikes: list[float] = field(default_factory=list)  # when its last (at most 2) queries ran into the limit
     no_short_until: float = float("-inf")  # ran into the short lane's limit: not in the short lane
 
 
@@ -105,7 +110,11 @@ class FairQueue:
         """Did the client's query recently run into the full time limit?"""
         with self._cond:
             c = self._clients.get(client)
-            return c is not None and self.clock() < c.suspect_until
+            return c is not None and self._strikes(c, self.clock()) > 0
+
+    def _strikes(self, c: _Client, now: float) -> int:
+        """How many of the client's last two time-outs were less than ``penalty`` seconds ago."""
+        return sum(1 for t in c.strikes if now - t < self.penalty)
 
     def known_clients(self) -> int:
         """Clients the queue remembers (bounded: forgotten once their usage decays and penalties pass)."""
@@ -162,7 +171,7 @@ class FairQueue:
             c.at = now
             if timed_out and ticket.worker is not None:
                 if ticket.worker.lane == "shared":
-                    c.suspect_until = now + self.penalty
+                    c.strikes = [*c.strikes[-1:], now]
                 else:
                     c.no_short_until = now + self.penalty
             self._finished += 1
@@ -189,7 +198,7 @@ class FairQueue:
     # ---------------------------------------------------------------- the policy
     def _forget(self, now: float) -> None:
         for key, c in list(self._clients.items()):
-            if self._decayed(c, now) < 1e-3 and now >= c.suspect_until and now >= c.no_short_until:
+            if self._decayed(c, now) < 1e-3 and self._strikes(c, now) == 0 and now >= c.no_short_until:
                 del self._clients[key]
 
     def _dispatch(self) -> None:
@@ -201,7 +210,7 @@ class FairQueue:
 
         def rank(t: Ticket):
             c = self._clients.get(t.client, empty)
-            return (now < c.suspect_until, self._decayed(c, now), t.seq)
+            return (self._strikes(c, now) > 0, self._decayed(c, now), t.seq)
 
         given = False
         for ticket in sorted(self._waiting, key=rank):
@@ -209,11 +218,17 @@ class FairQueue:
             if not shared and not short:
                 break
             c = self._clients.get(ticket.client, empty)
-            if now < c.suspect_until:
-                if not shared or self._suspect_held >= self.suspect_slots:
+            strikes = self._strikes(c, now)
+            if strikes:
+                if not shared:
                     continue
-                ticket.worker, ticket.suspect, ticket.held = shared.pop(), True, True
-                self._suspect_held += 1
+                if self._suspect_held < self.suspect_slots:
+                    ticket.worker, ticket.suspect, ticket.held = shared.pop(), True, True
+                    self._suspect_held += 1
+                elif strikes == 1:
+                    ticket.worker, ticket.suspect, ticket.probation = shared.pop(), True, True
+                else:
+                    continue
             elif shared:
                 ticket.worker = shared.pop()
             elif short and ticket.short_ok and now >= c.no_short_until:

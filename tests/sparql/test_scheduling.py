@@ -105,42 +105,72 @@ def test_usage_decays_with_the_half_life(queue, clock):
     assert queue.usage("never seen") == 0.0
 
 
+def strike(queue: FairQueue, client, times: int) -> None:
+    """Let ``client`` run into the full time limit ``times`` times, each killed worker replaced at once."""
+    for _ in range(times):
+        queue.put(Worker("shared"))
+        ticket = queue.take(client, wait=0)
+        assert ticket is not None and ticket.worker.lane == "shared" and not ticket.probation
+        queue.finish(ticket, 5.0, timed_out=True)
+        replacement = Worker("shared", "replacement")
+        queue.put(replacement, ticket)  # ends the hold, if the query ran as suspect
+        queue.remove(replacement)
+    assert queue.free_count() == 0
+
+
 def test_a_killed_suspect_query_holds_its_slot_until_the_replacement_worker_is_ready(queue):
-    for c in ("runaway-a", "runaway-b"):  # a first query is not suspect; running into the limit makes it so
-        ticket = charge(queue, c, 5.0, timed_out=True)
-        queue.put(Worker("shared", f"replacement-{c}"), ticket)
+    strike(queue, "runaway-a", 1)
+    strike(queue, "runaway-b", 2)
     assert queue.suspect("runaway-a") and queue.suspect("runaway-b") and not queue.suspect("light")
+    queue.put(Worker("shared", "x"))
+    queue.put(Worker("shared", "y"))
     a = queue.take("runaway-a", wait=0)
-    assert a is not None and a.suspect
+    assert a is not None and a.suspect and a.held and not a.probation
     queue.finish(a, 5.0, timed_out=True)  # killed; its replacement is starting
     assert queue.free_count() == 1
     assert queue.take("runaway-b", wait=0) is None  # a worker is idle, but a's slot is still held
+    assert queue.take("runaway-a", wait=0) is None  # a ran into the limit twice now: no probation either
     light = queue.take("light", wait=0)
     assert light is not None and not light.suspect
     queue.put(Worker("shared", "replacement"), a)  # the replacement ends a's hold
     b = queue.take("runaway-b", wait=0)
-    assert b is not None and b.suspect and b.worker.name == "replacement"
+    assert b is not None and b.suspect and not b.probation and b.worker.name == "replacement"
 
 
-def test_suspect_clients_together_hold_at_most_the_suspect_slots(queue):
-    for c in ("a", "b"):
-        ticket = charge(queue, c, 5.0, timed_out=True)
-        queue.put(Worker("shared"), ticket)  # replaced: no hold left
+def test_suspect_clients_together_run_at_most_the_suspect_slots_with_the_full_limit(queue):
+    strike(queue, "a", 2)
+    strike(queue, "b", 2)
     queue.put(Worker("shared", "x"))
     queue.put(Worker("shared", "y"))
     first = queue.take("a", wait=0)
     assert first is not None and first.suspect
     assert queue.take("b", wait=0) is None  # a worker is idle, but the one suspect slot is taken
-    assert queue.take("a", wait=0) is None
     queue.finish(first, 0.2)
     queue.put(first.worker, first)  # a's query ended normally: the slot is free again
     second = queue.take("b", wait=0)
-    assert second is not None and second.suspect
+    assert second is not None and second.suspect and not second.probation
+
+
+def test_a_client_with_one_time_out_runs_on_probation_when_the_slots_are_taken(queue, clock):
+    strike(queue, "runaway", 2)
+    strike(queue, "mistaken", 1)
+    queue.put(Worker("shared", "x"))
+    queue.put(Worker("shared", "y"))
+    held = queue.take("runaway", wait=0)
+    assert held.suspect and not held.probation
+    again = queue.take("mistaken", wait=0)
+    assert again is not None and again.suspect and again.probation and not again.held
+    queue.finish(again, 1.0, timed_out=True)  # its probation ran out too: now it waits for a slot
+    queue.put(Worker("shared", "z"), again)
+    assert queue.take("mistaken", wait=0) is None
+    clock.now += 61.0  # both strikes have passed
+    fresh = queue.take("mistaken", wait=0)
+    assert fresh is not None and not fresh.suspect and not fresh.probation
 
 
 def test_a_waiting_suspect_comes_after_everyone_else(queue):
-    ticket = charge(queue, "runaway", 5.0, timed_out=True)
-    queue.put(Worker("shared", "replacement"), ticket)
+    strike(queue, "runaway", 2)
+    queue.put(Worker("shared", "only"))
     hold = queue.take("other", wait=0)  # the only worker is busy now
     got, threads = waiters(queue, ("runaway", True), ("light", True))
     queue.finish(hold, 0.1)
@@ -241,12 +271,13 @@ def _catch(fn, *args, **kwargs):
 
 @pytest.mark.server
 def test_the_pool_keeps_two_runaway_clients_to_one_worker_and_serves_a_light_one():
-    """Real workers: after both runaway clients ran into the limit, one of them may run again while the
-    other is refused although a worker is idle, and a third client's light query gets that worker."""
+    """Real workers: after both runaway clients ran into the limit, one of them runs again with the full
+    limit, the other on probation with the short limit; after that second time-out it is refused
+    although a worker is idle, and a third client's light query gets that worker."""
     from api.sparql.pool import PoolBusy, QueryTimeout, SparqlPool, pool_source
     from graph.testing import fixture_store
 
-    pool = SparqlPool(pool_source(fixture_store()), size=2, reserve=0)
+    pool = SparqlPool(pool_source(fixture_store()), size=2, reserve=0, short_timeout=0.3)
     try:
         pool.start()
         first: dict = {}
@@ -260,15 +291,19 @@ def test_the_pool_keeps_two_runaway_clients_to_one_worker_and_serves_a_light_one
         assert pool.queue.suspect("a") and pool.queue.suspect("b") and not pool.queue.suspect("c")
         wait_until(pool.at_full_strength, 60)
         again: dict = {}
-        holder = threading.Thread(target=lambda: again.setdefault("a", _catch(pool.run, _job(RUNAWAY), 2.0,
+        holder = threading.Thread(target=lambda: again.setdefault("a", _catch(pool.run, _job(RUNAWAY), 8.0,
                                                                                client="a")))
         holder.start()
         wait_until(lambda: pool.free_count() == 1, 10)
-        with pytest.raises(PoolBusy):
-            pool.run(_job(RUNAWAY), 2.0, wait=0.3, client="b")
-        light = pool.run(_job(LIGHT), 2.0, client="c")
+        with pytest.raises(QueryTimeout) as probation:  # b's second try: on the idle worker, short limit
+            pool.run(_job(RUNAWAY), 8.0, client="b")
+        assert probation.value.lane == "probation" and probation.value.limit == 0.3
+        wait_until(lambda: pool.free_count() == 1, 60)  # b's killed worker is replaced; a's still runs
+        with pytest.raises(PoolBusy):  # twice over the limit: b waits for the slot a holds
+            pool.run(_job(RUNAWAY), 8.0, wait=0.3, client="b")
+        light = pool.run(_job(LIGHT), 8.0, client="c")
         assert light["status"] == 200 and light["lane"] == "shared"
         holder.join(30)
-        assert isinstance(again["a"], QueryTimeout)
+        assert isinstance(again["a"], QueryTimeout) and again["a"].lane == "shared"
     finally:
         pool.close()
