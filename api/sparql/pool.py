@@ -11,6 +11,7 @@ from __future__ import annotations
 import atexit
 import logging
 import multiprocessing
+import os
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -35,6 +36,18 @@ class QueryTimeout(Exception):
     def __init__(self, limit: float = 0.0, lane: str = "shared"):
         super().__init__(limit, lane)
         self.limit, self.lane = limit, lane
+
+
+SUSPECT_NICE = 10  # added to the niceness of a worker while it runs a suspect client's query
+
+
+def _renice(worker: "_Worker", niceness: int) -> bool:
+    """Set the worker process's niceness; False when the system refuses (raising it back needs privileges)."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, worker.process.pid, niceness)
+        return True
+    except (OSError, AttributeError):
+        return False
 
 
 class PoolBusy(Exception):
@@ -64,6 +77,8 @@ class SparqlPool:
     another client still finds a worker (issue 14 item 3). Which waiting query gets a free worker is
     decided by a :class:`~api.sparql.scheduling.FairQueue` (``fairness``): least recent worker time
     first, and clients whose queries recently ran into the time limit last and on one worker at most.
+    A worker running such a suspect query runs at a lower CPU priority (niceness +``SUSPECT_NICE``)
+    until the query ends, so a runaway query gets only the CPU time the others leave.
 
     ``source`` is ``("path", dir, memory_limit)`` for a persistent Oxigraph store (opened
     read-only in each worker, and copied into the worker's memory when it has at most
@@ -210,6 +225,14 @@ class SparqlPool:
         worker: _Worker = ticket.worker
         lane = "probation" if ticket.probation else worker.lane
         limit = timeout if lane == "shared" else min(timeout, self.short_timeout)
+        niceness = None
+        if ticket.suspect:  # most likely a runaway query: let it have only the CPU nobody else wants
+            try:
+                niceness = os.getpriority(os.PRIO_PROCESS, worker.process.pid)
+            except (OSError, AttributeError):
+                niceness = None
+            if niceness is not None and not _renice(worker, min(19, niceness + SUSPECT_NICE)):
+                niceness = None
         t0 = time.monotonic()
         try:
             worker.conn.send(job)
@@ -226,7 +249,10 @@ class SparqlPool:
         result["seconds"] = time.monotonic() - t0
         result["lane"] = lane
         self.queue.finish(ticket, result["seconds"])
-        self._release(worker, ticket)
+        if niceness is not None and not _renice(worker, niceness):
+            self._replace(worker, ticket)  # cannot raise its priority again: a fresh worker instead
+        else:
+            self._release(worker, ticket)
         return result
 
 

@@ -307,3 +307,34 @@ def test_the_pool_keeps_two_runaway_clients_to_one_worker_and_serves_a_light_one
         assert isinstance(again["a"], QueryTimeout) and again["a"].lane == "shared"
     finally:
         pool.close()
+
+
+@pytest.mark.server
+def test_a_suspect_query_runs_at_a_lower_cpu_priority_until_it_ends():
+    import os
+
+    from api.sparql.pool import SUSPECT_NICE, SparqlPool, pool_source
+    from api.sparql.scheduling import Ticket
+    from graph.testing import fixture_store
+
+    pool = SparqlPool(pool_source(fixture_store()), size=2, reserve=0)
+    try:
+        pool.start()
+        base = {pid: os.getpriority(os.PRIO_PROCESS, pid) for pid in pool.pids()}
+        pool.queue.finish(Ticket("a", True, 0, worker=Worker("shared")), 5.0, timed_out=True)  # "a" ran over once
+        assert pool.queue.suspect("a")
+        outcome: dict = {}
+        holder = threading.Thread(target=lambda: outcome.setdefault("a", _catch(pool.run, _job(RUNAWAY), 3.0,
+                                                                                 client="a")))
+        holder.start()
+        wait_until(lambda: pool.free_count() == 1, 10)
+        wait_until(lambda: sorted(os.getpriority(os.PRIO_PROCESS, p) - base[p] for p in pool.pids() if p in base)
+                   == [0, min(19, SUSPECT_NICE)], 10)
+        holder.join(30)
+        light = pool.run(_job(LIGHT), 3.0, client="a")  # runs on probation or the slot, and ends normally
+        assert light["status"] == 200
+        wait_until(pool.at_full_strength, 60)
+        assert all(os.getpriority(os.PRIO_PROCESS, p) == base.get(p, os.getpriority(os.PRIO_PROCESS, os.getpid()))
+                   for p in pool.pids())  # every idle worker is back at the normal priority
+    finally:
+        pool.close()
