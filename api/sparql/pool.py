@@ -50,6 +50,15 @@ def _renice(worker: "_Worker", niceness: int) -> bool:
         return False
 
 
+def _lower_priority(worker: "_Worker") -> int | None:
+    """Add ``SUSPECT_NICE`` to the worker's niceness; the niceness before, or None if refused."""
+    try:
+        before = os.getpriority(os.PRIO_PROCESS, worker.process.pid)
+    except (OSError, AttributeError):
+        return None
+    return before if _renice(worker, min(19, before + SUSPECT_NICE)) else None
+
+
 class PoolBusy(Exception):
     """No worker became free in time."""
 
@@ -77,8 +86,9 @@ class SparqlPool:
     another client still finds a worker (issue 14 item 3). Which waiting query gets a free worker is
     decided by a :class:`~api.sparql.scheduling.FairQueue` (``fairness``): least recent worker time
     first, and clients whose queries recently ran into the time limit last and on one worker at most.
-    A worker running such a suspect query runs at a lower CPU priority (niceness +``SUSPECT_NICE``)
-    until the query ends, so a runaway query gets only the CPU time the others leave.
+    A suspect query still running after ``short_timeout`` seconds continues at a lower CPU priority
+    (niceness +``SUSPECT_NICE``) until it ends, so a runaway query gets only the CPU time the others
+    leave; if the system refuses to raise the priority again afterwards, the worker is replaced.
 
     ``source`` is ``("path", dir, memory_limit)`` for a persistent Oxigraph store (opened
     read-only in each worker, and copied into the worker's memory when it has at most
@@ -226,17 +236,17 @@ class SparqlPool:
         lane = "probation" if ticket.probation else worker.lane
         limit = timeout if lane == "shared" else min(timeout, self.short_timeout)
         niceness = None
-        if ticket.suspect:  # most likely a runaway query: let it have only the CPU nobody else wants
-            try:
-                niceness = os.getpriority(os.PRIO_PROCESS, worker.process.pid)
-            except (OSError, AttributeError):
-                niceness = None
-            if niceness is not None and not _renice(worker, min(19, niceness + SUSPECT_NICE)):
-                niceness = None
         t0 = time.monotonic()
         try:
             worker.conn.send(job)
-            if not worker.conn.poll(limit):
+            # a suspect query still running after the short limit is most likely a runaway one: from
+            # then on it gets only the CPU time nobody else wants
+            first = min(limit, self.short_timeout) if ticket.suspect else limit
+            ready = worker.conn.poll(first)
+            if not ready and first < limit:
+                niceness = _lower_priority(worker)
+                ready = worker.conn.poll(max(0.0, limit - (time.monotonic() - t0)))
+            if not ready:
                 self.kills += 1
                 self.queue.finish(ticket, limit, timed_out=True)
                 self._replace(worker, ticket)
