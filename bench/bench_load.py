@@ -9,7 +9,10 @@ so the per-client SPARQL cap applies per client and not to everyone at once.
 
 It prints, per kind of request: count, errors by status, p50 and p99 latency; and the resident
 memory of the server process and of its SPARQL workers, sampled every second (first, last, max),
-which shows whether memory grows under load.
+which shows whether memory grows under load. Before the clock starts it sends one SPARQL query and
+waits for the answer, since the server starts its SPARQL workers on first use (that start is
+printed, not measured with the load). A ``503`` is labelled with its kind (``busy``: no worker
+became free in time; ``timeout/<lane>``: the query was stopped).
 
     .venv/bin/python bench/bench_load.py                 # 50 + 2 clients for 60 s
     .venv/bin/python bench/bench_load.py --seconds 20    # shorter
@@ -67,6 +70,20 @@ def start_server(data: Path, port: int) -> subprocess.Popen:
     raise SystemExit("the server did not answer within 120 s")
 
 
+def warm_up(base: str, limit: float = 300.0) -> float:
+    """Send one SPARQL query and wait for its answer: the server starts its SPARQL workers on first
+    use, and the figures are of a running server, not of that start. Returns the seconds it took."""
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < limit:
+        try:
+            if httpx.get(f"{base}/sparql", params={"query": "ASK {}"}, timeout=limit).status_code == 200:
+                return time.monotonic() - t0
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    raise SystemExit(f"no SPARQL answer within {limit:.0f} s")
+
+
 def requests_for(base: str) -> dict[str, list[str]]:
     """The URLs of each kind, from entities the server itself lists (nothing hard-coded)."""
     ids = [e["id"] for e in httpx.get(f"{base}/groups", params={"limit": 30}, timeout=30).json()["items"]]
@@ -102,10 +119,23 @@ def client(n: int, urls: list[tuple[str, str]], until: float, results: Results, 
             kind, url = rng.choice(urls)
             t0 = time.perf_counter()
             try:
-                status: int | str = http.get(url).status_code
+                status: int | str = label(http.get(url))
             except httpx.HTTPError as exc:
                 status = type(exc).__name__
             results.add(kind, time.perf_counter() - t0, status)
+
+
+def label(response: httpx.Response) -> int | str:
+    """The status, and for an error with a JSON body its kind (``503 busy``, ``503 timeout/short`` ...)."""
+    if response.status_code == 200:
+        return 200
+    try:
+        body = response.json()
+    except ValueError:
+        return response.status_code
+    kind = body.get("error") if isinstance(body, dict) else None
+    lane = body.get("lane") if isinstance(body, dict) else None
+    return f"{response.status_code} {kind}{'/' + lane if lane else ''}" if kind else response.status_code
 
 
 def rss_mb(proc: psutil.Process) -> tuple[float, float]:
@@ -129,6 +159,7 @@ def main() -> None:
     server = start_server(args.data, port)
     base = f"http://127.0.0.1:{port}"
     try:
+        warm = warm_up(base)
         kinds = requests_for(base)
         mix = [(k, u) for k, us in kinds.items() for u in us]
         # every kind equally likely, whatever the number of URLs of each
@@ -141,6 +172,7 @@ def main() -> None:
         runaway = [("runaway SPARQL", f"{base}/sparql?query={quote(RUNAWAY)}")]
         threads += [threading.Thread(target=client, args=(args.clients + i, runaway, until, results, accept),
                                      daemon=True) for i in range(args.runaway)]
+        load_start = os.getloadavg()[0]
         proc = psutil.Process(server.pid)
         memory: list[tuple[float, float]] = [rss_mb(proc)]
         for t in threads:
@@ -158,7 +190,8 @@ def main() -> None:
         except subprocess.TimeoutExpired:
             server.kill()
     print(f"load: {args.clients} clients + {args.runaway} runaway, {args.seconds:.0f} s, {os.cpu_count()} cores, "
-          f"{len(mix)} distinct URLs")
+          f"{len(mix)} distinct URLs; load average {load_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the end; "
+          f"SPARQL workers started in {warm:.1f} s before the clock")
     print(f"{'kind':18} {'requests':>8} {'errors':>7} {'p50 ms':>8} {'p99 ms':>9}  statuses")
     for kind in [*kinds, "runaway SPARQL"]:
         lat, st = results.latency.get(kind, []), results.status.get(kind, Counter())

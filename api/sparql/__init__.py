@@ -4,6 +4,7 @@
 * :mod:`api.sparql.guard`        what a query must pass before any engine sees it
 * :mod:`api.sparql.worker`       evaluation inside a sandboxed worker process
 * :mod:`api.sparql.pool`         the pool of worker processes, killed and replaced at the timeout
+* :mod:`api.sparql.scheduling`   the fair queue deciding which waiting query gets a free worker
 * :mod:`api.sparql.description`  the service description and the example queries
 """
 

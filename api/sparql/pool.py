@@ -11,6 +11,7 @@ from __future__ import annotations
 import atexit
 import logging
 import multiprocessing
+import os
 import signal
 import threading
 import time
@@ -23,17 +24,40 @@ from graph.settings import Settings
 from graph.store import GraphStore, OxigraphStore
 
 from .guard import _error
+from .scheduling import FairQueue, Ticket
 from .worker import memory_error, worker_main
 
 log = logging.getLogger("cakg.sparql")
 
 
 class QueryTimeout(Exception):
-    """The query ran past its time limit (``limit`` seconds, in ``lane``); its worker was killed."""
+    """The query ran past its time limit (``limit`` seconds, in ``lane``: ``shared``, ``short``, or
+    ``probation`` for a suspect client's query on a shared worker, see :mod:`.scheduling`); its worker was killed."""
 
     def __init__(self, limit: float = 0.0, lane: str = "shared"):
         super().__init__(limit, lane)
         self.limit, self.lane = limit, lane
+
+
+SUSPECT_NICE = 10  # added to the niceness of a worker while it runs a suspect client's query
+
+
+def _renice(worker: "_Worker", niceness: int) -> bool:
+    """Set the worker process's niceness; False when the system refuses (raising it back needs privileges)."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, worker.process.pid, niceness)
+        return True
+    except (OSError, AttributeError):
+        return False
+
+
+def _lower_priority(worker: "_Worker") -> int | None:
+    """Add ``SUSPECT_NICE`` to the worker's niceness; the niceness before, or None if refused."""
+    try:
+        before = os.getpriority(os.PRIO_PROCESS, worker.process.pid)
+    except (OSError, AttributeError):
+        return None
+    return before if _renice(worker, min(19, before + SUSPECT_NICE)) else None
 
 
 class PoolBusy(Exception):
@@ -60,7 +84,12 @@ class SparqlPool:
     has ``reserve`` more workers, used only when every shared worker is busy and only by a caller
     that has no other query running (``short_ok``); there a query gets ``short_timeout`` seconds
     at most. So runaway queries can hold the shared lane but not the short one: a light query from
-    another client still finds a worker (issue 14 item 3).
+    another client still finds a worker (issue 14 item 3). Which waiting query gets a free worker is
+    decided by a :class:`~api.sparql.scheduling.FairQueue` (``fairness``): least recent worker time
+    first, and clients whose queries recently ran into the time limit last and on one worker at most.
+    A suspect query still running after ``short_timeout`` seconds continues at a lower CPU priority
+    (niceness +``SUSPECT_NICE``) until it ends, so a runaway query gets only the CPU time the others
+    leave; if the system refuses to raise the priority again afterwards, the worker is replaced.
 
     ``source`` is ``("path", dir, memory_limit)`` for a persistent Oxigraph store (opened
     read-only in each worker, and copied into the worker's memory when it has at most
@@ -72,7 +101,8 @@ class SparqlPool:
     """
 
     def __init__(self, source: tuple[str, Any], size: int = 2, start_timeout: float = 120.0,
-                 reserve: int = 0, short_timeout: float = 1.0, memory_mb: int = 0):
+                 reserve: int = 0, short_timeout: float = 1.0, memory_mb: int = 0,
+                 fairness: FairQueue | None = None):
         self.source = source
         self.memory_mb = max(0, int(memory_mb))
         self.size = max(1, size)
@@ -80,8 +110,7 @@ class SparqlPool:
         self.short_timeout = short_timeout
         self.start_timeout = start_timeout
         self._ctx = multiprocessing.get_context("spawn")
-        self._free: dict[str, list[_Worker]] = {"shared": [], "short": []}
-        self._changed = threading.Condition()
+        self.queue = fairness or FairQueue()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self._started = False
@@ -121,10 +150,8 @@ class SparqlPool:
             self._all.add(worker)
         return worker
 
-    def _release(self, worker: _Worker) -> None:
-        with self._changed:
-            self._free[worker.lane].append(worker)
-            self._changed.notify_all()
+    def _release(self, worker: _Worker, ticket: Ticket | None = None) -> None:
+        self.queue.put(worker, ticket)
 
     def start(self) -> None:
         """Start the workers (in parallel); called on first use. Other first callers wait for it."""
@@ -156,8 +183,9 @@ class SparqlPool:
         if self._start_error is not None:
             raise self._start_error
 
-    def _replace(self, worker: _Worker) -> None:
-        """Kill a worker and start its replacement (in the same lane) in the background."""
+    def _replace(self, worker: _Worker, ticket: Ticket | None = None) -> None:
+        """Kill a worker and start its replacement (in the same lane) in the background; the
+        replacement ends ``ticket``'s hold in the queue (see :meth:`FairQueue.put`)."""
         with self._lock:
             self._all.discard(worker)
         worker.kill()
@@ -166,7 +194,7 @@ class SparqlPool:
             delay = 0.5
             while not self._closed:
                 try:
-                    self._release(self._spawn(worker.lane))
+                    self._release(self._spawn(worker.lane), ticket)
                     return
                 except Exception as exc:  # noqa: BLE001 - logged and retried: never leave the pool empty
                     if self._closed:
@@ -178,11 +206,11 @@ class SparqlPool:
         if not self._closed:
             threading.Thread(target=respawn, daemon=True).start()
 
-    def _died(self, worker: _Worker, exc: BaseException) -> dict:
+    def _died(self, worker: _Worker, exc: BaseException, ticket: Ticket | None = None) -> dict:
         """The answer for a query whose worker ended mid-query; the worker is replaced. With a memory
         cap, an abort (SIGABRT: the engine's allocation failed, which Rust answers by aborting) is
         reported as the memory limit."""
-        self._replace(worker)  # kills (a no-op, it is gone) and reaps it, so its exit code is known
+        self._replace(worker, ticket)  # kills (a no-op, it is gone) and reaps it, so its exit code is known
         if self.memory_mb and worker.process.exitcode == -signal.SIGABRT:
             return memory_error(self.memory_mb)
         return _error(500, "worker_died", f"the query's worker process ended unexpectedly "
@@ -193,6 +221,7 @@ class SparqlPool:
             self._closed = True
             workers = list(self._all)
             self._all.clear()
+        self.queue.close()
         for w in workers:
             try:
                 w.conn.send(None)
@@ -206,57 +235,62 @@ class SparqlPool:
 
     def free_count(self) -> int:
         """Idle workers in both lanes."""
-        with self._changed:
-            return sum(len(v) for v in self._free.values())
+        return self.queue.free_count()
 
     def at_full_strength(self) -> bool:
         """Every worker of both lanes is started and idle (tests wait for this after a kill)."""
         return self.free_count() == self.size + self.reserve
 
     # -------------------------------------------------------------- work
-    def _take(self, wait: float, short_ok: bool) -> _Worker | None:
-        """A free shared worker, else (when ``short_ok``) a free short-lane one; waits up to ``wait``."""
-        deadline = time.monotonic() + wait
-        with self._changed:
-            while not self._closed:
-                if self._free["shared"]:
-                    return self._free["shared"].pop()
-                if short_ok and self._free["short"]:
-                    return self._free["short"].pop()
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    return None
-                self._changed.wait(left)
-        return None
-
-    def run(self, job: dict, timeout: float, wait: float | None = None, short_ok: bool = True) -> dict:
-        """Run ``job`` on a free worker (blocking; call it from a thread). Waits up to ``wait``
-        seconds (default ``timeout``) for a worker (:class:`PoolBusy`), then up to ``timeout``
-        (``short_timeout`` at most in the short lane) for the answer (:class:`QueryTimeout`, after
-        which the worker is killed and replaced). ``short_ok=False`` keeps the job out of the short lane."""
+    def run(self, job: dict, timeout: float, wait: float | None = None, short_ok: bool = True,
+            client: Any = None) -> dict:
+        """Run ``job`` for ``client`` on a free worker (blocking; call it from a thread). Waits in
+        the fair queue up to ``wait`` seconds (default ``timeout``) for a worker (:class:`PoolBusy`),
+        then up to ``timeout`` (``short_timeout`` at most in the short lane) for the answer
+        (:class:`QueryTimeout`, after which the worker is killed and replaced). ``short_ok=False``
+        keeps the job out of the short lane."""
         if self._closed:
             raise RuntimeError("the SPARQL pool is closed")
         self.start()
-        worker = self._take(timeout if wait is None else wait, short_ok)
-        if worker is None:
+        ticket = self.queue.take(client, timeout if wait is None else wait, short_ok)
+        if ticket is None:
+            if self._closed:
+                raise RuntimeError("the SPARQL pool is closed")
             raise PoolBusy()
-        limit = timeout if worker.lane == "shared" else min(timeout, self.short_timeout)
+        worker: _Worker = ticket.worker
+        lane = "probation" if ticket.probation else worker.lane
+        limit = timeout if lane == "shared" else min(timeout, self.short_timeout)
+        niceness = None
         t0 = time.monotonic()
         try:
             worker.conn.send(job)
-            if not worker.conn.poll(limit):
+            # a suspect query still running after the short limit is most likely a runaway one: from
+            # then on it gets only the CPU time nobody else wants
+            first = min(limit, self.short_timeout) if ticket.suspect else limit
+            ready = worker.conn.poll(first)
+            if not ready and first < limit:
+                niceness = _lower_priority(worker)
+                ready = worker.conn.poll(max(0.0, limit - (time.monotonic() - t0)))
+            if not ready:
                 self.kills += 1
-                self._replace(worker)
-                raise QueryTimeout(limit, worker.lane)
+                self.queue.finish(ticket, limit, timed_out=True)
+                self._replace(worker, ticket)
+                raise QueryTimeout(limit, lane)
             result = worker.conn.recv()
         except (EOFError, BrokenPipeError, OSError) as exc:
-            return self._died(worker, exc)
+            self.queue.finish(ticket, time.monotonic() - t0)
+            return self._died(worker, exc, ticket)
         if result.pop("retire", False):  # the worker answered (a MemoryError) and exits: replace it
-            self._replace(worker)
+            self.queue.finish(ticket, time.monotonic() - t0)
+            self._replace(worker, ticket)
             return result
         result["seconds"] = time.monotonic() - t0
-        result["lane"] = worker.lane
-        self._release(worker)
+        result["lane"] = lane
+        self.queue.finish(ticket, result["seconds"])
+        if niceness is not None and not _renice(worker, niceness):
+            self._replace(worker, ticket)  # cannot raise its priority again: a fresh worker instead
+        else:
+            self._release(worker, ticket)
         return result
 
 

@@ -200,15 +200,17 @@ async def sparql(request: Request) -> Response:
     else:
         rt = runtime(request.app)
         future = loop.run_in_executor(rt.executor, lambda: rt.pool.run(job, settings.sparql_timeout,
-                                                                        short_ok=short_ok))
+                                                                        short_ok=short_ok, client=client))
     try:
         result = await asyncio.wait_for(future, timeout=2 * settings.sparql_timeout + 120)
     except QueryTimeout as exc:
-        lane = "" if exc.lane == "shared" else (" in the short lane (every other worker was busy with long "
-                                                "queries, so this one got the short lane's limit)")
+        lane = {"shared": "", "short": " in the short lane (every other worker was busy with long queries, so this "
+                                       "one got the short lane's limit)",
+                "probation": " on probation (a query of this client recently ran into the time limit and "
+                             "the workers for such clients were busy, so this one got the short limit)"}.get(exc.lane, "")
         raise ApiError(503, "timeout", f"the query ran for more than {exc.limit or settings.sparql_timeout:g} s"
                        f"{lane} and was stopped; narrow it (LIMIT, more specific patterns) and try again",
-                       headers={"Retry-After": "1"}) from None
+                       headers={"Retry-After": "1"}, lane=exc.lane) from None
     except RemoteTimeout:
         raise ApiError(503, "timeout", f"the query ran for more than {settings.sparql_timeout:g} s and was "
                        "stopped; narrow it (LIMIT, more specific patterns) and try again",
