@@ -166,7 +166,7 @@ def measure(url: str, method: str = "GET", data: dict | None = None, headers: di
 # ============================================================================ data
 
 def seed_graph(seeds: Path | None):
-    """The seed graph (data + ontology) and a note on where it came from."""
+    """The compiled seed graph (data + ontology) and the folder it came from."""
     from graph.build import compile_seeds
     from graph.seeds import SeedError
     from graph.settings import Settings
@@ -174,12 +174,12 @@ def seed_graph(seeds: Path | None):
 
     if seeds is None:
         try:
-            return compile_seeds(Settings().seeds_dir, locators=False).graph, Path(Settings().seeds_dir)
+            return compile_seeds(Settings().seeds_dir, locators=False), Path(Settings().seeds_dir)
         except SeedError as exc:
             print(f"note: seeds/ does not build right now ({len(exc.problems)} problems); using the test fixture",
                   file=sys.stderr)
             seeds = FIXTURE_SEEDS
-    return compile_seeds(seeds, locators=False).graph, Path(seeds)
+    return compile_seeds(seeds, locators=False), Path(seeds)
 
 
 def materialise(nt: Path, folder: Path) -> int:
@@ -253,7 +253,7 @@ def main() -> None:
         t0 = time.perf_counter()
         base, seeds = seed_graph(args.seeds)
         big_name = f"x{args.factor}"
-        base.serialize(tmp / "seed.nt", format="nt", encoding="utf-8")
+        (tmp / "seed.nt").write_bytes(base.ntriples())
         del base
         paths, sizes = {}, {}
         sizes["seed"] = materialise(tmp / "seed.nt", tmp / "seed-store")

@@ -116,7 +116,7 @@ def build_store(seeds: Path):
     from graph.store import memory_store
 
     compiled = compile_seeds(seeds, locators=False, shacl=False)
-    return memory_store(compiled.graph.serialize(format="nt", encoding="utf-8"))
+    return memory_store(compiled.ntriples())
 
 
 class Server:

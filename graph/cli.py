@@ -116,7 +116,7 @@ def validate(seeds, sources, no_locators, list_relations, list_vocabulary):
         click.echo(f"warning: {w}", err=True)
     d = compiled.dataset
     click.echo(f"ok: {len(d.sources)} sources, {len(d.entities)} entities, {len(d.claims)} claims, "
-               f"{len(compiled.graph)} triples")
+               f"{compiled.triples} triples")
 
 
 @main.command()

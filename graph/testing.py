@@ -20,7 +20,7 @@ FIXTURE_SEEDS = PROJECT_ROOT / "tests" / "fixtures" / "seeds"
 def compile_to_ntriples(seeds: Path = FIXTURE_SEEDS, locators: bool = False) -> bytes:
     from .build import compile_seeds
 
-    return compile_seeds(seeds, locators=locators).graph.serialize(format="nt", encoding="utf-8")
+    return compile_seeds(seeds, locators=locators).ntriples()
 
 
 @lru_cache(maxsize=2)

@@ -41,8 +41,7 @@ def graph(request):
     if request.param == "fixture":
         store = fixture_store()
     else:
-        store = memory_store(compile_seeds(Settings().seeds_dir, locators=False).graph.serialize(
-            format="nt", encoding="utf-8"))
+        store = memory_store(compile_seeds(Settings().seeds_dir, locators=False).ntriples())
     app = create_app(store)
     with TestClient(app) as client:
         yield client.app.state.live.catalog, client

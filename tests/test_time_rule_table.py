@@ -145,7 +145,7 @@ def catalog_of(seeds: Path, claims: str):
     body = claims.replace("source: S}", f'source: "{SRC}:24"}}').replace("source: U}", f'source: "{NO_COVERS}:24"}}')
     (seeds / "claims" / "case.yaml").write_text("claims:\n" + textwrap.indent(body, "  ") + "\n", encoding="utf-8")
     compiled = compile_seeds(seeds, locators=False)
-    return Catalog(memory_store(compiled.graph.serialize(format="nt", encoding="utf-8")))
+    return Catalog(memory_store(compiled.ntriples()))
 
 
 @pytest.mark.parametrize("case", list(EXAMPLES))

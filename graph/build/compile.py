@@ -1,4 +1,4 @@
-"""Turn a checked :class:`~graph.seeds.Dataset` into RDF.
+"""Turn a checked :class:`~graph.seeds.Dataset` into RDF, written straight as N-Triples lines.
 
 Each claim becomes a ``cakg:Claim`` node (subject, relation, object, dates as written and as
 attested, qualifiers, citations with locators, provenance to the seed file and line). The time
@@ -8,240 +8,346 @@ included, gets the rule's answers instead of recomputing them. Each tie that has
 each one-off act) is also materialised as a direct triple ``subject relation object``, as Wikidata
 does with its truthy statements, so that simple SPARQL stays simple. Memberships are also written
 as W3C ORG ``org:Membership`` nodes with an OWL-Time interval.
+
+The compiler writes text, not an in-memory graph: :meth:`Compilation.chunks` yields N-Triples a
+claim at a time, which the build streams into the store's bulk loader (so the claims are never
+held twice, once as seeds and once as RDF objects). Whoever wants an rdflib graph (tests,
+notebooks) parses that text (:attr:`graph.build.Compiled.graph`).
+
+>>> _literal('say "hi"\\n'), _literal("imu", "en"), _date(PartialDate(2015, 3, None))
+('"say \\\\"hi\\\\"\\\\n"', '"imu"@en', '"2015-03"^^<http://www.w3.org/2001/XMLSchema#gYearMonth>')
+>>> _number(3.0), _number(2.5)
+('"3"^^<http://www.w3.org/2001/XMLSchema#integer>', '"2.5"^^<http://www.w3.org/2001/XMLSchema#decimal>')
 """
 
 from __future__ import annotations
 
-from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, SKOS
+import datetime as _dt
+from dataclasses import dataclass
+from typing import Callable, Iterator
 
 from ..dates import PartialDate
 from ..ontology import Schema, relation_times
 from ..seeds import Claim, Dataset, parse_locator
 from ..seeds.disputes import find_disputes
 from ..timeline import Tie, build_ties
-from ..vocab import CAKG, CLAIM, DISPUTE, ID, ORG, PREFIXES, PROV, SOURCE, TIE, TIME
+from ..vocab import CAKG, CLAIM, DISPUTE, ID, ORG, PROV, SOURCE, TIE, TIME
+
+ID_, CLAIM_, SOURCE_, TIE_, DISPUTE_ = (str(ns) for ns in (ID, CLAIM, SOURCE, TIE, DISPUTE))
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+RDFS_LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
+RDFS_COMMENT = "<http://www.w3.org/2000/01/rdf-schema#comment>"
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+TRUE = f'"true"^^<{XSD}boolean>'
+FALSE = f'"false"^^<{XSD}boolean>'
 
 
-def _date_literal(d: PartialDate) -> Literal:
-    return Literal(str(d), datatype=XSD[d.rdf_datatype_name])
+class _Terms:
+    """``_Terms(ns).name`` is the N-Triples IRI ``<ns + name>`` (made once, then a plain attribute)."""
+
+    def __init__(self, base: str):
+        self._base = base
+
+    def __getattr__(self, name: str) -> str:
+        term = f"<{self._base}{name}>"
+        setattr(self, name, term)
+        return term
 
 
-def _num(v: float) -> Literal:
-    return Literal(int(v)) if v == int(v) else Literal(v, datatype=XSD.decimal)
+K = _Terms(str(CAKG))
+SKOS = _Terms("http://www.w3.org/2004/02/skos/core#")
+DCT = _Terms("http://purl.org/dc/terms/")
+O = _Terms(str(ORG))
+P = _Terms(str(PROV))
+T = _Terms(str(TIME))
 
 
-def new_graph() -> Graph:
-    g = Graph()
-    for prefix, ns in PREFIXES.items():
-        g.bind(prefix, ns, override=True)
-    return g
+def _iri(base: str, local: str) -> str:
+    return f"<{base}{local}>"
 
 
-def compile_dataset(data: Dataset, schema: Schema) -> Graph:
-    """The data graph (without the ontology)."""
-    g = new_graph()
-    for source in data.sources.values():
-        s = SOURCE[source.id]
-        g.add((s, RDF.type, CAKG.SourceDocument))
-        g.add((s, CAKG.id, Literal(source.id)))
-        g.add((s, RDFS.label, Literal(source.title, lang="en")))
-        g.add((s, DCTERMS.title, Literal(source.title, lang="en")))
-        g.add((s, DCTERMS.date, _date_literal(source.date)))
-        g.add((s, CAKG.fileName, Literal(source.file)))
-        if source.title_at:
-            doc, first, last = parse_locator(source.title_at)
-            lines = f"line {first}" if first == last else f"lines {first}-{last}"
-            g.add((s, CAKG.titleLocator, Literal(f"{doc} {lines}")))
-        if source.author:
-            g.add((s, DCTERMS.creator, Literal(source.author)))
-        if source.publisher:
-            g.add((s, DCTERMS.publisher, Literal(source.publisher)))
-        if source.circa:
-            g.add((s, CAKG.circa, Literal(True)))
-        if source.covers:
-            g.add((s, CAKG.covers, Literal(source.covers_text)))
-            g.add((s, CAKG.coversFrom, Literal(source.covers[0].first_day())))
-            g.add((s, CAKG.coversUntil, Literal(source.covers[1].last_day())))
-        if source.cite_as:
-            g.add((s, CAKG.citeAs, Literal(source.cite_as)))
-        if source.part_of:
-            g.add((s, DCTERMS.isPartOf, SOURCE[source.part_of]))
-            g.add((s, CAKG.lineStart, Literal(source.lines[0])))
-            g.add((s, CAKG.lineEnd, Literal(source.lines[1])))
-        if source.note:
-            g.add((s, SKOS.note, Literal(source.note, lang="en")))
+def _literal(text: str, lang: str | None = None) -> str:
+    quoted = '"' + str(text).translate(_ESCAPES) + '"'
+    return f"{quoted}@{lang}" if lang else quoted
 
-    for entity_set in data.sets.values():
-        s = ID[entity_set.id]
-        g.add((s, RDF.type, SKOS.Collection))
-        g.add((s, RDF.type, CAKG.EntitySet))
-        g.add((s, CAKG.id, Literal(entity_set.id)))
-        g.add((s, RDFS.label, Literal(entity_set.label, lang="en")))
-        for member in entity_set.members:
-            g.add((s, SKOS.member, ID[member]))
 
-    for entity in data.entities.values():
-        e = ID[entity.id]
-        kind = schema.kinds[entity.kind]
-        g.add((e, RDF.type, URIRef(kind.iri)))
-        if entity.subtype and entity.subtype in kind.subtypes:
-            g.add((e, RDF.type, URIRef(kind.subtypes[entity.subtype])))
-        g.add((e, CAKG.id, Literal(entity.id)))
-        g.add((e, RDFS.label, Literal(entity.label, lang="en")))
-        g.add((e, SKOS.prefLabel, Literal(entity.label, lang="en")))
-        for text, lang in entity.aliases:
-            g.add((e, SKOS.altLabel, Literal(text, lang=lang)))
-        if entity.subtype:
-            g.add((e, CAKG.subtype, Literal(entity.subtype)))
-        if entity.note:
-            g.add((e, SKOS.note, Literal(entity.note, lang="en")))
-        g.add((e, CAKG.seedFile, Literal(entity.origin.file)))
-        g.add((e, CAKG.seedLine, Literal(entity.origin.line)))
+def _en(text: str) -> str:
+    return '"' + str(text).translate(_ESCAPES) + '"@en'
 
+
+def _int(n: int) -> str:
+    return f'"{n}"^^<{XSD}integer>'
+
+
+def _bool(b: bool) -> str:
+    return TRUE if b else FALSE
+
+
+def _day(d: _dt.date) -> str:
+    return f'"{d.isoformat()}"^^<{XSD}date>'
+
+
+def _date(d: PartialDate) -> str:
+    return f'"{d}"^^<{XSD}{d.rdf_datatype_name}>'
+
+
+def _number(v: float) -> str:
+    return _int(int(v)) if v == int(v) else f'"{v}"^^<{XSD}decimal>'
+
+
+Add = Callable[[str, str, str], None]
+
+
+@dataclass
+class Compilation:
+    """A dataset ready to be written as RDF: the disputes and ties are worked out, the triples
+    are made on demand by :meth:`chunks`."""
+
+    data: Dataset
+    schema: Schema
+    disputes: dict[frozenset[str], str]
+    ties: list[Tie]
+
+    def chunks(self, claims_per_chunk: int = 200) -> Iterator[str]:
+        """The data graph (without the ontology) as N-Triples text, in pieces of whole lines."""
+        out: list[str] = []
+
+        def add(s: str, p: str, o: str) -> None:
+            out.append(f"{s} {p} {o} .\n")
+
+        def flush() -> str:
+            text = "".join(out)
+            out.clear()
+            return text
+
+        data, schema = self.data, self.schema
+        for source in data.sources.values():
+            _source(add, source)
+        for entity_set in data.sets.values():
+            s = _iri(ID_, entity_set.id)
+            add(s, RDF_TYPE, SKOS.Collection)
+            add(s, RDF_TYPE, K.EntitySet)
+            add(s, K.id, _literal(entity_set.id))
+            add(s, RDFS_LABEL, _en(entity_set.label))
+            for member in entity_set.members:
+                add(s, SKOS.member, _iri(ID_, member))
+        yield flush()
+        for i, entity in enumerate(data.entities.values()):
+            _entity(add, entity, schema)
+            if i % claims_per_chunk == 0:
+                yield flush()
+        disputed = {cid for pair in self.disputes for cid in pair}
+        tie_of = {cid: t for t in self.ties for cid in t.claims}
+        for i, claim in enumerate(data.claims.values()):
+            _claim(add, claim, schema, claim.id in disputed, tie_of[claim.id])
+            if i % claims_per_chunk == 0:
+                yield flush()
+        for i, tie in enumerate(self.ties):
+            _tie(add, tie, schema, data)
+            if i % claims_per_chunk == 0:
+                yield flush()
+        for pair, reason in self.disputes.items():
+            a, b = sorted(pair)
+            ca, cb = _iri(CLAIM_, a), _iri(CLAIM_, b)
+            add(ca, K.disputes, cb)
+            add(cb, K.disputes, ca)
+            node = f"<{DISPUTE_}{a}--{b}>"
+            add(node, RDF_TYPE, K.Dispute)
+            add(node, K.between, ca)
+            add(node, K.between, cb)
+            add(node, K.reason, _en(reason))
+        yield flush()
+
+
+def compile_dataset(data: Dataset, schema: Schema) -> Compilation:
+    """Work out the disputes and the ties of ``data``; the triples come from the result's
+    :meth:`~Compilation.chunks`."""
     disputes = find_disputes(data, schema)
-    disputed = {cid for pair in disputes for cid in pair}
     ties = build_ties((c.dated for c in data.claims.values()), relation_times(schema))
-    tie_of = {cid: t for t in ties for cid in t.claims}
-    for claim in data.claims.values():
-        _claim(g, claim, schema, claim.id in disputed, tie_of[claim.id])
-    for tie in ties:
-        _tie(g, tie, schema, data)
-    for pair, reason in disputes.items():
-        a, b = sorted(pair)
-        g.add((CLAIM[a], CAKG.disputes, CLAIM[b]))
-        g.add((CLAIM[b], CAKG.disputes, CLAIM[a]))
-        node = URIRef(f"{DISPUTE}{a}--{b}")
-        g.add((node, RDF.type, CAKG.Dispute))
-        g.add((node, CAKG.between, CLAIM[a]))
-        g.add((node, CAKG.between, CLAIM[b]))
-        g.add((node, CAKG.reason, Literal(reason, lang="en")))
-    return g
+    return Compilation(data, schema, disputes, ties)
 
 
-def _tie(g: Graph, tie: Tie, schema: Schema, data: Dataset) -> None:
+def _source(add: Add, source) -> None:
+    s = _iri(SOURCE_, source.id)
+    add(s, RDF_TYPE, K.SourceDocument)
+    add(s, K.id, _literal(source.id))
+    add(s, RDFS_LABEL, _en(source.title))
+    add(s, DCT.title, _en(source.title))
+    add(s, DCT.date, _date(source.date))
+    add(s, K.fileName, _literal(source.file))
+    if source.title_at:
+        doc, first, last = parse_locator(source.title_at)
+        lines = f"line {first}" if first == last else f"lines {first}-{last}"
+        add(s, K.titleLocator, _literal(f"{doc} {lines}"))
+    if source.author:
+        add(s, DCT.creator, _literal(source.author))
+    if source.publisher:
+        add(s, DCT.publisher, _literal(source.publisher))
+    if source.circa:
+        add(s, K.circa, TRUE)
+    if source.covers:
+        add(s, K.covers, _literal(source.covers_text))
+        add(s, K.coversFrom, _day(source.covers[0].first_day()))
+        add(s, K.coversUntil, _day(source.covers[1].last_day()))
+    if source.cite_as:
+        add(s, K.citeAs, _literal(source.cite_as))
+    if source.part_of:
+        add(s, DCT.isPartOf, _iri(SOURCE_, source.part_of))
+        add(s, K.lineStart, _int(source.lines[0]))
+        add(s, K.lineEnd, _int(source.lines[1]))
+    if source.note:
+        add(s, SKOS.note, _en(source.note))
+
+
+def _entity(add: Add, entity, schema: Schema) -> None:
+    e = _iri(ID_, entity.id)
+    kind = schema.kinds[entity.kind]
+    add(e, RDF_TYPE, f"<{kind.iri}>")
+    if entity.subtype and entity.subtype in kind.subtypes:
+        add(e, RDF_TYPE, f"<{kind.subtypes[entity.subtype]}>")
+    add(e, K.id, _literal(entity.id))
+    label = _en(entity.label)
+    add(e, RDFS_LABEL, label)
+    add(e, SKOS.prefLabel, label)
+    for text, lang in entity.aliases:
+        add(e, SKOS.altLabel, _literal(text, lang))
+    if entity.subtype:
+        add(e, K.subtype, _literal(entity.subtype))
+    if entity.note:
+        add(e, SKOS.note, _en(entity.note))
+    add(e, K.seedFile, _literal(entity.origin.file))
+    add(e, K.seedLine, _int(entity.origin.line))
+
+
+def _tie(add: Add, tie: Tie, schema: Schema, data: Dataset) -> None:
     relation = schema.relations[tie.relation]
-    t = TIE[tie.key]
-    g.add((t, RDF.type, CAKG.Tie))
-    g.add((t, CAKG.id, Literal(tie.key)))
-    g.add((t, CAKG.subject, ID[tie.subject]))
-    g.add((t, CAKG.relation, URIRef(relation.iri)))
+    rel = f"<{relation.iri}>"
+    t = _iri(TIE_, tie.key)
+    add(t, RDF_TYPE, K.Tie)
+    add(t, K.id, _literal(tie.key))
+    add(t, K.subject, _iri(ID_, tie.subject))
+    add(t, K.relation, rel)
     if tie.object:
-        g.add((t, CAKG.object, ID[tie.object]))
+        add(t, K.object, _iri(ID_, tie.object))
     for cid in tie.claims:
-        g.add((t, CAKG.attestation, CLAIM[cid]))
-        g.add((CLAIM[cid], CAKG.tie, t))
-    for prop, day in ((CAKG.firstAttested, tie.first), (CAKG.lastAttested, tie.last),
-                      (CAKG.presumedUntil, tie.presumed_until), (CAKG.endedOn, tie.ended_on)):
+        c = _iri(CLAIM_, cid)
+        add(t, K.attestation, c)
+        add(c, K.tie, t)
+    for prop, day in ((K.firstAttested, tie.first), (K.lastAttested, tie.last),
+                      (K.presumedUntil, tie.presumed_until), (K.endedOn, tie.ended_on)):
         if day is not None:
-            g.add((t, prop, Literal(day)))
+            add(t, prop, _day(day))
     if tie.end_reason:
-        g.add((t, CAKG.endReason, Literal(tie.end_reason)))
-        g.add((t, CAKG.endedBy, CLAIM[tie.ended_by]))
-    g.add((t, CAKG.holdsAlways, Literal(tie.always)))
-    g.add((t, CAKG.oneOff, Literal(tie.one_off)))
-    g.add((t, CAKG.factual, Literal(tie.factual)))
+        add(t, K.endReason, _literal(tie.end_reason))
+        add(t, K.endedBy, _iri(CLAIM_, tie.ended_by))
+    add(t, K.holdsAlways, _bool(tie.always))
+    add(t, K.oneOff, _bool(tie.one_off))
+    add(t, K.factual, _bool(tie.factual))
     if tie.factual and tie.ended_on is None:  # truthy: the ties that have not ended
         for cid in tie.claims:
             claim = data.claims[cid]
-            obj = URIRef(f"{CLAIM[cid]}/quantity") if claim.quantity else ID[claim.object]
-            g.add((ID[claim.subject], URIRef(relation.iri), obj))
+            obj = f"<{CLAIM_}{cid}/quantity>" if claim.quantity else _iri(ID_, claim.object)
+            subject = _iri(ID_, claim.subject)
+            add(subject, rel, obj)
             if relation.symmetric and not claim.quantity:
-                g.add((obj, URIRef(relation.iri), ID[claim.subject]))
+                add(obj, rel, subject)
 
 
-def _claim(g: Graph, claim: Claim, schema: Schema, disputed: bool, tie: Tie) -> None:
+def _claim(add: Add, claim: Claim, schema: Schema, disputed: bool, tie: Tie) -> None:
     relation = schema.relations[claim.relation]
-    c = CLAIM[claim.id]
-    subject = ID[claim.subject]
-    g.add((c, RDF.type, CAKG.Claim))
-    g.add((c, CAKG.id, Literal(claim.id)))
-    g.add((c, CAKG.subject, subject))
-    g.add((c, CAKG.relation, URIRef(relation.iri)))
+    base = f"{CLAIM_}{claim.id}"
+    c = f"<{base}>"
+    subject = _iri(ID_, claim.subject)
+    add(c, RDF_TYPE, K.Claim)
+    add(c, K.id, _literal(claim.id))
+    add(c, K.subject, subject)
+    add(c, K.relation, f"<{relation.iri}>")
     if claim.quantity:
         q = claim.quantity
-        obj = URIRef(f"{c}/quantity")
-        g.add((obj, RDF.type, CAKG.Quantity))
-        g.add((obj, CAKG.value, _num(q.value)))
+        obj = f"<{base}/quantity>"
+        add(obj, RDF_TYPE, K.Quantity)
+        add(obj, K.value, _number(q.value))
         if q.minimum is not None:
-            g.add((obj, CAKG.minValue, _num(q.minimum)))
+            add(obj, K.minValue, _number(q.minimum))
         if q.maximum is not None:
-            g.add((obj, CAKG.maxValue, _num(q.maximum)))
-        g.add((obj, CAKG.approximation, URIRef(schema.approximations[q.approx].iri)))
+            add(obj, K.maxValue, _number(q.maximum))
+        add(obj, K.approximation, f"<{schema.approximations[q.approx].iri}>")
         if q.unit:
-            g.add((obj, CAKG.unit, Literal(q.unit, lang="en")))
+            add(obj, K.unit, _en(q.unit))
     else:
-        obj = ID[claim.object]
-    g.add((c, CAKG.object, obj))
+        obj = _iri(ID_, claim.object)
+    add(c, K.object, obj)
 
-    for prop, value, precision in ((CAKG.start, claim.start, CAKG.startPrecision),
-                                   (CAKG.end, claim.end, CAKG.endPrecision),
-                                   (CAKG.asOf, claim.as_of, CAKG.asOfPrecision)):
+    for prop, value, precision in ((K.start, claim.start, K.startPrecision),
+                                   (K.end, claim.end, K.endPrecision),
+                                   (K.asOf, claim.as_of, K.asOfPrecision)):
         if value:
-            g.add((c, prop, _date_literal(value)))
-            g.add((c, precision, Literal(value.precision)))
+            add(c, prop, _date(value))
+            add(c, precision, _literal(value.precision))
     if claim.start:
-        g.add((c, CAKG.validFrom, Literal(claim.start.first_day())))
+        add(c, K.validFrom, _day(claim.start.first_day()))
     if claim.end:
-        g.add((c, CAKG.validUntil, Literal(claim.end.last_day())))
+        add(c, K.validUntil, _day(claim.end.last_day()))
     dated = claim.dated
     if dated.first is not None:
-        g.add((c, CAKG.attestedFrom, Literal(dated.first)))
-        g.add((c, CAKG.attestedUntil, Literal(dated.last)))
-    g.add((c, CAKG.dating, Literal(dated.dating)))
+        add(c, K.attestedFrom, _day(dated.first))
+        add(c, K.attestedUntil, _day(dated.last))
+    add(c, K.dating, _literal(dated.dating))
     for other in claim.joint_with:
-        g.add((c, CAKG.jointWith, ID[other]))
+        add(c, K.jointWith, _iri(ID_, other))
     for entity_set in claim.from_set.values():
-        g.add((c, CAKG.statedFor, ID[entity_set]))
+        add(c, K.statedFor, _iri(ID_, entity_set))
     if claim.cue_exempt:
-        g.add((c, CAKG.cueExempt, Literal(claim.cue_exempt, lang="en")))
+        add(c, K.cueExempt, _en(claim.cue_exempt))
     if claim.circa:
-        g.add((c, CAKG.circa, Literal(True)))
+        add(c, K.circa, TRUE)
     for q in claim.qualifiers:
-        g.add((c, CAKG.qualifier, URIRef(schema.qualifiers[q].iri)))
+        add(c, K.qualifier, f"<{schema.qualifiers[q].iri}>")
     if claim.claimed_by:
-        g.add((c, CAKG.claimedBy, ID[claim.claimed_by]))
+        add(c, K.claimedBy, _iri(ID_, claim.claimed_by))
     if claim.reported_by:
-        g.add((c, CAKG.reportedBy, ID[claim.reported_by]))
+        add(c, K.reportedBy, _iri(ID_, claim.reported_by))
     for place in claim.scope:
-        g.add((c, CAKG.scope, ID[place]))
+        add(c, K.scope, _iri(ID_, place))
     if claim.role:
-        g.add((c, CAKG.role, Literal(claim.role, lang="en")))
+        add(c, K.role, _en(claim.role))
     if claim.note:
-        g.add((c, RDFS.comment, Literal(claim.note, lang="en")))
-    g.add((c, CAKG.disputed, Literal(disputed)))
+        add(c, RDFS_COMMENT, _en(claim.note))
+    add(c, K.disputed, _bool(disputed))
 
     for i, cit in enumerate(claim.citations):
-        node = URIRef(f"{c}/citation/{i + 1}")
-        g.add((c, CAKG.citation, node))
-        g.add((node, RDF.type, CAKG.Citation))
-        g.add((node, CAKG.document, SOURCE[cit.document]))
-        g.add((node, CAKG.locator, Literal(cit.locator)))
-        g.add((node, CAKG.lineStart, Literal(cit.first)))
-        g.add((node, CAKG.lineEnd, Literal(cit.last)))
+        node = f"<{base}/citation/{i + 1}>"
+        document = _iri(SOURCE_, cit.document)
+        add(c, K.citation, node)
+        add(node, RDF_TYPE, K.Citation)
+        add(node, K.document, document)
+        add(node, K.locator, _literal(cit.locator))
+        add(node, K.lineStart, _int(cit.first))
+        add(node, K.lineEnd, _int(cit.last))
         if cit.footnote:
-            g.add((node, CAKG.footnote, Literal(cit.footnote)))
-        g.add((c, PROV.wasDerivedFrom, SOURCE[cit.document]))
-    g.add((c, CAKG.seedFile, Literal(claim.origin.file)))
-    g.add((c, CAKG.seedLine, Literal(claim.origin.line)))
+            add(node, K.footnote, _literal(cit.footnote))
+        add(c, P.wasDerivedFrom, document)
+    add(c, K.seedFile, _literal(claim.origin.file))
+    add(c, K.seedLine, _int(claim.origin.line))
 
-    g.add((c, CAKG.current, Literal(tie.factual and tie.ended_on is None)))
+    add(c, K.current, _bool(tie.factual and tie.ended_on is None))
 
     if relation.name == "memberOf":
-        m = URIRef(f"{c}/membership")
-        g.add((m, RDF.type, ORG.Membership))
-        g.add((m, ORG.member, subject))
-        g.add((m, ORG.organization, obj))
-        g.add((m, PROV.wasDerivedFrom, c))
+        m = f"<{base}/membership>"
+        add(m, RDF_TYPE, O.Membership)
+        add(m, O.member, subject)
+        add(m, O.organization, obj)
+        add(m, P.wasDerivedFrom, c)
         if claim.start or claim.end:
-            interval = URIRef(f"{c}/interval")
-            g.add((m, ORG.memberDuring, interval))
-            g.add((interval, RDF.type, TIME.Interval))
-            for prop, value, name in ((TIME.hasBeginning, claim.start, "begin"), (TIME.hasEnd, claim.end, "end")):
+            interval = f"{base}/interval"
+            add(m, O.memberDuring, f"<{interval}>")
+            add(f"<{interval}>", RDF_TYPE, T.Interval)
+            for prop, value, name in ((T.hasBeginning, claim.start, "begin"), (T.hasEnd, claim.end, "end")):
                 if value:
-                    instant = URIRef(f"{interval}/{name}")
-                    g.add((interval, prop, instant))
-                    g.add((instant, RDF.type, TIME.Instant))
-                    g.add((instant, TIME.inXSDDate if value.precision == "day" else
-                           (TIME.inXSDgYearMonth if value.precision == "month" else TIME.inXSDgYear),
-                           _date_literal(value)))
+                    instant = f"<{interval}/{name}>"
+                    add(f"<{interval}>", prop, instant)
+                    add(instant, RDF_TYPE, T.Instant)
+                    add(instant, T.inXSDDate if value.precision == "day" else
+                        (T.inXSDgYearMonth if value.precision == "month" else T.inXSDgYear), _date(value))

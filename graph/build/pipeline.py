@@ -11,14 +11,16 @@ from __future__ import annotations
 import fcntl
 import gc
 import hashlib
+import io
 import json
 import os
 import shutil
 import time
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
+from functools import cached_property
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -29,8 +31,8 @@ from ..seeds import Dataset, Problem, SeedError, load_seeds
 from ..seeds.locators import check_locators
 from ..settings import PROJECT_ROOT, Settings
 from ..store import build_info, current_store_path, store_problem
-from ..vocab import CAKG
-from .compile import compile_dataset
+from ..vocab import PREFIXES
+from .compile import Compilation, compile_dataset
 from .shacl import load_shapes
 from .shacl_sparql import store_problems
 
@@ -39,9 +41,35 @@ Progress = Callable[[str], None]
 
 @dataclass
 class Compiled:
+    """Checked seeds, ready to be written: :meth:`chunks` makes the N-Triples (data, then the
+    ontology) on demand, so a build streams them into the store without holding a graph."""
+
     dataset: Dataset
-    graph: Graph  # data + ontology
+    compilation: Compilation
+    ontology: bytes  # the ontology as N-Triples
     warnings: list[str]
+    triples: int | None = None  # in the store SHACL checked, when compile_seeds validated
+
+    @property
+    def disputes(self) -> int:
+        return len(self.compilation.disputes)
+
+    def chunks(self) -> Iterator[bytes]:
+        for text in self.compilation.chunks():
+            yield text.encode("utf-8")
+        yield self.ontology
+
+    def ntriples(self) -> bytes:
+        """The whole graph (data and ontology) as N-Triples."""
+        return b"".join(self.chunks())
+
+    @cached_property
+    def graph(self) -> Graph:
+        """The graph read into rdflib, for tests and notebooks (the build never makes it)."""
+        g = Graph()
+        for prefix, ns in PREFIXES.items():
+            g.bind(prefix, ns, override=True)
+        return g.parse(data=self.ntriples(), format="nt")
 
 
 @dataclass
@@ -104,14 +132,16 @@ def compile_seeds(seeds: Path | None = None, ontology: Path | None = None, sourc
         else:
             warnings.append(f"source texts not found in {sources}: locators not checked (set CAKG_SOURCES_DIR)")
     with _step(progress, "compiling RDF"):
-        graph = compile_dataset(data, schema)
-        graph += schema.graph  # the ontology travels with the data into the store
+        compiled = Compiled(data, compile_dataset(data, schema),
+                            schema.graph.serialize(format="nt", encoding="utf-8"),  # travels with the data
+                            warnings)
     if shacl:
         scratch = ox.Store()  # in memory; `build` validates its staging store instead
         with _step(progress, "loading a scratch store for SHACL"):
-            _load(scratch, graph)
+            _load(scratch, compiled.chunks())
         validate_store(scratch, ontology, progress)
-    return Compiled(data, graph, warnings)
+        compiled.triples = len(scratch)
+    return compiled
 
 
 def validate_store(store: ox.Store, ontology: Path, progress: Progress = _quiet) -> None:
@@ -146,18 +176,39 @@ def _lock(data: Path):
         yield
 
 
-def _load(store: ox.Store, graph: Graph) -> None:
-    store.bulk_load(input=graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+class _Stream(io.RawIOBase):
+    """Pieces of N-Triples read as one binary file, so the bulk loader parses them as they are made."""
+
+    def __init__(self, chunks: Iterator[bytes]):
+        self._chunks, self._rest = chunks, b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while not self._rest:
+            self._rest = next(self._chunks, None)
+            if self._rest is None:
+                self._rest = b""
+                return 0
+        n = min(len(buffer), len(self._rest))
+        buffer[:n] = self._rest[:n]
+        self._rest = self._rest[n:]
+        return n
 
 
-def write_store(graph: Graph, target: Path, ontology: Path | None = None, progress: Progress = _quiet) -> int:
-    """Load ``graph`` into a new persistent Oxigraph store at ``target`` and, if ``ontology`` is
-    given, validate it there against the SHACL shapes (raising :class:`SeedError`) before it is
+def _load(store: ox.Store, chunks: Iterator[bytes]) -> None:
+    store.bulk_load(input=io.BufferedReader(_Stream(chunks), 1 << 20), format=ox.RdfFormat.N_TRIPLES)
+
+
+def write_store(compiled: Compiled, target: Path, ontology: Path | None = None, progress: Progress = _quiet) -> int:
+    """Stream ``compiled`` into a new persistent Oxigraph store at ``target`` and, if ``ontology``
+    is given, validate it there against the SHACL shapes (raising :class:`SeedError`) before it is
     used; return its triple count."""
     store = ox.Store(str(target))
     try:
-        with _step(progress, f"loading the store ({len(graph)} triples)"):
-            _load(store, graph)
+        with _step(progress, "loading the store (N-Triples streamed from the compiler)"):
+            _load(store, compiled.chunks())
         if ontology is not None:
             validate_store(store, ontology, progress)
         store.flush()
@@ -200,11 +251,11 @@ def build(seeds: Path | None = None, data: Path | None = None, ontology: Path | 
         final = stores / stamp
         try:
             with _writing("write the new store into", tmp):
-                triples = write_store(compiled.graph, tmp, ontology, progress)  # SHACL on the staging store
+                triples = write_store(compiled, tmp, ontology, progress)  # SHACL on the staging store
             result = BuildResult(
                 path=str(final), triples=triples, entities=len(compiled.dataset.entities),
                 claims=len(compiled.dataset.claims),
-                disputes=sum(1 for _ in compiled.graph.subject_objects(CAKG.disputes)) // 2,
+                disputes=compiled.disputes,
                 seconds=round(time.perf_counter() - t0, 3), fingerprint=fp,
             )
             with _writing("write the new store into", tmp):

@@ -2,7 +2,12 @@
 
 Each constraint of each node shape in ``ontology/shapes.ttl`` becomes one ``SELECT DISTINCT ?focus``
 query that returns the focus nodes violating it; the build runs them over the new store before it
-is swapped in. pyshacl (:mod:`graph.build.shacl`) stays the reference: ``tests/build`` checks that
+is swapped in. So that a million triples validate in seconds, the queries start from the
+constrained property's triples rather than from the target (a scan beats a lookup per focus
+node), a cheap screening query (``LIMIT 1``) skips the exact one when nothing can violate, class
+constraints are anti-joins (MINUS) with the subclass list, and ``sh:node`` is not re-evaluated
+inside its parent: a parent node violates it when one of its values is among the other shape's
+violators, which are found once. pyshacl (:mod:`graph.build.shacl`) stays the reference: ``tests/build`` checks that
 both report the same (focus node, path, shape) set on a graph that breaks every shape. A node
 shape that uses a construct this compiler does not know is listed in :attr:`Compiled.fallback` and
 validated by pyshacl instead (no shape in the current shapes file needs it).
@@ -50,19 +55,41 @@ class Unsupported(Exception):
     """A shape construct the compiler does not translate (the shape is left to pyshacl)."""
 
 
+INNER = "#INNER#"  # where an sh:node check takes ``VALUES ?_n { nodes that fail the other shape }``
+_CHUNK = 500       # terms per VALUES block
+
+
 @dataclass(frozen=True)
 class Check:
-    """One constraint as a query: rows of ``?focus`` that violate it."""
+    """One constraint as queries. ``query`` gives the focus nodes that violate it. ``screen``, when
+    set, is a cheaper query without the target (or over a superset of it) that finds a row
+    whenever there may be a violator: when it finds none, which is the rule on clean data,
+    ``query`` is not run. An ``sh:node`` check (``inner`` set) instead gives pairs ``?focus ?_n``
+    (its ``#INNER#`` marker replaced by a VALUES block): the focus node violates when ``?_n``
+    fails one of the checks ``inner`` (indexes into :attr:`Compiled.checks`: the other shape's)."""
     shape: str  # the node shape's IRI
     path: str | None  # the property path's IRI, None for a constraint on the focus node itself
     message: str
     query: str
+    screen: str | None = None
+    inner: tuple[int, ...] = ()
 
 
 @dataclass
 class Compiled:
     checks: list[Check] = field(default_factory=list)
     fallback: list[str] = field(default_factory=list)  # node shapes pyshacl must validate
+
+
+@dataclass(frozen=True)
+class _Test:
+    """One value constraint on ``v``: the expression true when ``v`` conforms, and for class
+    constraints a pattern matching the conforming ``v`` (an anti-join, cheaper than EXISTS)."""
+    expr: str
+    instances: str | None = None
+
+    def violated(self) -> str:
+        return f"MINUS {{ {self.instances} }}" if self.instances else f"FILTER(!({self.expr}))"
 
 
 def _n3(term) -> str:
@@ -78,13 +105,15 @@ class _Compiler:
         self.store = store
         self.subclasses: dict = {}
 
-    def instance_of(self, v: str, cls) -> str:
-        """A pattern matching when ``v`` is an instance of ``cls`` or of a subclass. With a store,
-        the subclasses are read from it once, which is cheaper than a property path per node."""
+    def instance_of(self, v: str, classes) -> str:
+        """A pattern matching when ``v`` is an instance of one of ``classes`` or of a subclass.
+        With a store, the subclasses are read from it once, which is cheaper than a property path
+        per node."""
         if self.store is None:
-            return f"{v} {_TYPE} {_n3(cls)}"
+            return " UNION ".join(f"{{ {v} {_TYPE} {_n3(c)} }}" for c in classes)
         t = next(self.fresh)
-        return f"VALUES {t} {{ {' '.join(self.class_names(cls))} }} {v} a {t} ."
+        names = sorted({n for c in classes for n in self.class_names(c)})
+        return f"VALUES {t} {{ {' '.join(names)} }} {v} a {t} ."
 
     def class_names(self, cls) -> list[str]:
         """``cls`` and its subclasses in the store, as SPARQL IRIs."""
@@ -96,129 +125,117 @@ class _Compiler:
     def keys(self, node) -> set:
         return set(self.g.predicates(node, None))
 
-    def value_test(self, node, v: str) -> str:
-        """A SPARQL expression true when the value ``v`` conforms to the value constraints of ``node``."""
+    def value_tests(self, node, v: str) -> list[_Test]:
+        """The value constraints of ``node`` on the value ``v``, one test each (``sh:node`` aside:
+        it becomes checks of its own, see :func:`_add_checks`)."""
         g, tests = self.g, []
         for c in g.objects(node, SH["class"]):
-            tests.append(f"EXISTS {{ {self.instance_of(v, c)} }}")
+            instances = self.instance_of(v, [c])
+            tests.append(_Test(f"EXISTS {{ {instances} }}", instances))
         for d in g.objects(node, SH.datatype):
             # a literal of the datatype whose lexical form is valid for it (checked where SPARQL can cast)
             valid = f" && COALESCE({_n3(d)}(STR({v})) = {_n3(d)}(STR({v})), false)" if str(d) in _CASTS else ""
-            tests.append(f"(isLiteral({v}) && datatype({v}) = {_n3(d)}{valid})")
+            tests.append(_Test(f"(isLiteral({v}) && datatype({v}) = {_n3(d)}{valid})"))
         for k in g.objects(node, SH.nodeKind):
             if k not in _NODE_KINDS:
                 raise Unsupported(f"sh:nodeKind {k}")
-            tests.append(_NODE_KINDS[k].format(v=v))
+            tests.append(_Test(_NODE_KINDS[k].format(v=v)))
         for p in g.objects(node, SH.pattern):
             flags = g.value(node, SH.flags)
             extra = f", {Literal(str(flags)).n3()}" if flags is not None else ""
-            tests.append(f"(!isBlank({v}) && REGEX(STR({v}), {Literal(str(p)).n3()}{extra}))")
+            tests.append(_Test(f"(!isBlank({v}) && REGEX(STR({v}), {Literal(str(p)).n3()}{extra}))"))
         for n in g.objects(node, SH.minLength):
-            tests.append(f"(!isBlank({v}) && STRLEN(STR({v})) >= {int(n)})")
+            tests.append(_Test(f"(!isBlank({v}) && STRLEN(STR({v})) >= {int(n)})"))
         for n in g.objects(node, SH.maxLength):
-            tests.append(f"(!isBlank({v}) && STRLEN(STR({v})) <= {int(n)})")
+            tests.append(_Test(f"(!isBlank({v}) && STRLEN(STR({v})) <= {int(n)})"))
         for key, op in _RANGES.items():
             for bound in g.objects(node, key):
-                tests.append(f"COALESCE({v} {op} {_n3(bound)}, false)")
+                tests.append(_Test(f"COALESCE({v} {op} {_n3(bound)}, false)"))
         for members in g.objects(node, SH["in"]):
-            tests.append(f"{v} IN ({', '.join(_n3(m) for m in Collection(g, members))})")
+            tests.append(_Test(f"{v} IN ({', '.join(_n3(m) for m in Collection(g, members))})"))
         for alternatives in g.objects(node, SH["or"]):
+            members = list(Collection(g, alternatives))
             options = []
-            for member in Collection(g, alternatives):
+            for member in members:
                 if not self.keys(member) <= _VALUE_KEYS | _IGNORED or self.keys(member) & {SH["or"], SH.node}:
                     raise Unsupported("sh:or of shapes with more than value constraints")
                 options.append(self.value_test(member, v))
-            tests.append("(" + " || ".join(options or ["false"]) + ")")
-        for other in g.objects(node, SH.node):
-            bodies = [body for _, body in self.violations(other, v)]
-            tests.append(f"NOT EXISTS {{ {' UNION '.join('{ ' + b + ' }' for b in bodies)} }}" if bodies else "true")
-        return " && ".join(tests) if tests else "true"
+            classes = [self.classes_only(m) for m in members]
+            instances = (self.instance_of(v, [c[0] for c in classes])
+                         if members and all(c is not None and len(c) == 1 for c in classes) else None)
+            tests.append(_Test("(" + " || ".join(options or ["false"]) + ")", instances))
+        return tests
 
-    def has_value_test(self, node) -> bool:
-        return bool(self.keys(node) & (_VALUE_KEYS - {SH.flags, SH.hasValue}))
+    def value_test(self, node, v: str) -> str:
+        """A SPARQL expression true when the value ``v`` conforms to the value constraints of ``node``."""
+        return " && ".join(t.expr for t in self.value_tests(node, v)) or "true"
 
     def classes_only(self, node) -> list | None:
-        """The classes a value must belong to (one of) if that is all ``node`` asks of it, else None."""
+        """The class a value must belong to if that is all ``node`` asks of it, else None."""
         keys = self.keys(node) & _VALUE_KEYS
         if keys == {SH["class"]} and len(set(self.g.objects(node, SH["class"]))) == 1:
             return list(self.g.objects(node, SH["class"]))
-        if keys == {SH["or"]} and len(set(self.g.objects(node, SH["or"]))) == 1:
-            members = list(Collection(self.g, self.g.value(node, SH["or"])))
-            found = [self.classes_only(m) for m in members]
-            if found and all(c is not None and len(c) == 1 for c in found):
-                return [c[0] for c in found]
         return None
 
-    def property_bodies(self, prop, f: str, top: bool = False) -> list[str]:
-        """Graph patterns that match when the focus ``f`` violates the property shape ``prop``.
-        ``top``: ``f`` is bound in the same group (by the target), not from outside (by EXISTS),
-        so MINUS and grouped subqueries can stand in for a filter per focus node (much faster)."""
-        g = self.g
+    def property_bodies(self, prop) -> list[tuple[str, bool]]:
+        """(pattern, binds) for every constraint of the property shape ``prop`` on ``?focus``: the
+        pattern matches when a focus node violates it; ``binds``: the pattern finds the focus
+        nodes by itself (it starts from the property's triples), so it can run before the target
+        is joined, else it needs ``?focus`` bound by the target."""
+        g, f = self.g, "?focus"
         unknown = self.keys(prop) - _PROPERTY_KEYS - _IGNORED
         if unknown:
             raise Unsupported(", ".join(sorted(local_id(str(k)) for k in unknown)))
         path = g.value(prop, SH.path)
         if not isinstance(path, URIRef):
             raise Unsupported("a property path other than one IRI")
-        p, bodies = _n3(path), []
+        p, out = _n3(path), []
         for n in g.objects(prop, SH.minCount):
             n = int(n)
             if n > 3:
                 raise Unsupported("sh:minCount above 3")
-            if n == 1 and top:
-                bodies.append(f"MINUS {{ {f} {p} {next(self.fresh)} }}")
+            if n == 1:
+                out.append((f"MINUS {{ {f} {p} {next(self.fresh)} }}", False))
             elif n:
                 vs = [next(self.fresh) for _ in range(n)]
                 distinct = " && ".join(f"!sameTerm({a}, {b})" for a, b in itertools.combinations(vs, 2))
-                bodies.append(f"FILTER NOT EXISTS {{ {' '.join(f'{f} {p} {x} .' for x in vs)}"
-                              f"{f' FILTER({distinct})' if distinct else ''} }}")
+                out.append((f"FILTER NOT EXISTS {{ {' '.join(f'{f} {p} {x} .' for x in vs)} FILTER({distinct}) }}",
+                            False))
         for n in g.objects(prop, SH.maxCount):
             n = int(n)
             if n > 3:
                 raise Unsupported("sh:maxCount above 3")
-            if top:
-                x = next(self.fresh)
-                bodies.append(f"{{ SELECT {f} WHERE {{ {f} {p} {x} }} GROUP BY {f} HAVING (COUNT(DISTINCT {x}) > {n}) }}")
-                continue
-            vs = [next(self.fresh) for _ in range(n + 1)]
-            distinct = " && ".join(f"!sameTerm({a}, {b})" for a, b in itertools.combinations(vs, 2))
-            bodies.append(f"FILTER EXISTS {{ {' '.join(f'{f} {p} {x} .' for x in vs)}"
-                          f"{f' FILTER({distinct})' if distinct else ''} }}")
-        classes = self.classes_only(prop) if top and self.store is not None else None
-        if classes:
-            v, t = next(self.fresh), next(self.fresh)
-            names = sorted({n for c in classes for n in self.class_names(c)})
-            bodies.append(f"{f} {p} {v} . MINUS {{ VALUES {t} {{ {' '.join(names)} }} {v} a {t} }}")
-        elif self.has_value_test(prop):
-            v = next(self.fresh)
-            bodies.append(f"{f} {p} {v} . FILTER(!({self.value_test(prop, v)}))")
+            x = next(self.fresh)
+            out.append((f"{{ SELECT {f} WHERE {{ {f} {p} {x} }} GROUP BY {f} HAVING (COUNT(DISTINCT {x}) > {n}) }}", True))
+        v = next(self.fresh)
+        for test in self.value_tests(prop, v):
+            out.append((f"{f} {p} {v} . {test.violated()}", True))
         for value in g.objects(prop, SH.hasValue):
-            bodies.append(f"FILTER NOT EXISTS {{ {f} {p} {_n3(value)} }}")
+            out.append((f"MINUS {{ {f} {p} {_n3(value)} }}", False))
         for key, op in ((SH.lessThan, "<"), (SH.lessThanOrEquals, "<=")):
             for other in g.objects(prop, key):
                 v, w = next(self.fresh), next(self.fresh)
-                bodies.append(f"{f} {p} {v} . {f} {_n3(other)} {w} . FILTER(!COALESCE({v} {op} {w}, false))")
-        return bodies
+                out.append((f"{f} {p} {v} . {f} {_n3(other)} {w} . FILTER(!COALESCE({v} {op} {w}, false))", True))
+        return out
 
-    def violations(self, shape, f: str, top: bool = False) -> list[tuple[object, str]]:
-        """(property shape or the node shape, pattern) for every constraint of ``shape`` on ``f``."""
-        g = self.g
+    def violations(self, shape) -> list[tuple[object, str, bool]]:
+        """(property shape or the node shape, pattern, binds) for every constraint of ``shape``
+        on ``?focus`` but ``sh:node`` (see :meth:`property_bodies`)."""
+        g, f = self.g, "?focus"
         unknown = self.keys(shape) - _VALUE_KEYS - _TARGETS - _IGNORED - {SH.property, SH.closed, SH.ignoredProperties}
         if unknown or (g.value(shape, SH.closed) or Literal(False)).toPython() is True:
             raise Unsupported(", ".join(sorted(local_id(str(k)) for k in unknown)) or "sh:closed")
-        out: list[tuple[object, str]] = []
-        if self.has_value_test(shape):
-            out.append((shape, f"FILTER(!({self.value_test(shape, f)}))"))
-        for value in g.objects(shape, SH.hasValue):
-            out.append((shape, f"FILTER(!sameTerm({f}, {_n3(value)}))"))
+        tests = self.value_tests(shape, f)
+        tests += [_Test(f"sameTerm({f}, {_n3(value)})") for value in g.objects(shape, SH.hasValue)]
+        out: list[tuple[object, str, bool]] = [(shape, test.violated(), False) for test in tests]
         for prop in g.objects(shape, SH.property):
             if _active(g, prop):
-                out.extend((prop, body) for body in self.property_bodies(prop, f, top))
+                out.extend((prop, body, binds) for body, binds in self.property_bodies(prop))
         return out
 
     def target(self, shape, f: str) -> str | None:
         g, parts = self.g, []
-        parts += [f"{{ {self.instance_of(f, c)} }}" for c in g.objects(shape, SH.targetClass)]
+        parts += [f"{{ {self.instance_of(f, [c])} }}" for c in g.objects(shape, SH.targetClass)]
         parts += [f"{{ VALUES {f} {{ {_n3(n)} }} }}" for n in g.objects(shape, SH.targetNode)]
         parts += [f"{{ {f} {_n3(p)} [] }}" for p in g.objects(shape, SH.targetSubjectsOf)]
         parts += [f"{{ [] {_n3(p)} {f} }}" for p in g.objects(shape, SH.targetObjectsOf)]
@@ -240,22 +257,43 @@ def _message(g: Graph, source, shape) -> str:
     return str(text)
 
 
-def _checks(compiler: _Compiler, shape, target: str, depth: int = 0) -> list[Check]:
-    """The checks of ``shape`` on the focus nodes ``target`` matches, and (as pyshacl reports them
-    too, as details) those of every shape its value nodes must conform to through ``sh:node``."""
+def _add_checks(compiler: _Compiler, shape, target: str, superset: str | None, out: list[Check],
+                depth: int = 0) -> list[int]:
+    """Append to ``out`` the checks of ``shape`` on the focus nodes ``target`` matches (``superset``:
+    a cheaper pattern matching them and maybe more, or None when the target is cheap), and (as
+    pyshacl reports them too, as details) those of every shape its value nodes must conform to
+    through ``sh:node``; return the indexes of the checks that decide whether a focus node
+    conforms (its own, and one per ``sh:node``)."""
     g = compiler.g
-    checks = [Check(str(shape), str(g.value(src, SH.path)) if src != shape else None, _message(g, src, shape),
-                    f"SELECT DISTINCT ?focus WHERE {{ {target} {body} }}")
-              for src, body in compiler.violations(shape, "?focus", top=True)]
+    mine = []
+    for src, body, binds in compiler.violations(shape):
+        if binds:  # the violating nodes first (cheap), then those of them the target holds
+            query = f"SELECT DISTINCT ?focus WHERE {{ {{ SELECT DISTINCT ?focus WHERE {{ {body} }} }} {target} }}"
+            screen = f"SELECT ?focus WHERE {{ {body} }} LIMIT 1"
+        else:
+            query = f"SELECT DISTINCT ?focus WHERE {{ {target} {body} }}"
+            screen = f"SELECT ?focus WHERE {{ {superset} {body} }} LIMIT 1" if superset else None
+        mine.append(len(out))
+        out.append(Check(str(shape), str(g.value(src, SH.path)) if src != shape else None, _message(g, src, shape),
+                         query, screen))
     if depth > 8:
         raise Unsupported("sh:node nested too deep (a cycle?)")
-    for src in (shape, *g.objects(shape, SH.property)):
+    for src in (shape, *(p for p in g.objects(shape, SH.property) if _active(g, p))):
         for other in g.objects(src, SH.node):
             outer = "?_o" + str(depth)
-            step = outer if src == shape else f"{outer} {_n3(g.value(src, SH.path))} ?focus"
-            inner = target.replace("?focus", outer) + (f" BIND({outer} AS ?focus)" if src == shape else f" {step} .")
-            checks += _checks(compiler, other, inner, depth + 1)
-    return checks
+            if src == shape:  # the focus node itself must conform to the other shape
+                inner = target.replace("?focus", outer) + f" BIND({outer} AS ?focus)"
+                pairs = f"SELECT DISTINCT ?focus ?_n WHERE {{ {INNER} {target} BIND(?focus AS ?_n) }}"
+                inner_superset, path = superset, None
+            else:  # each value of the property must
+                step = _n3(g.value(src, SH.path))
+                inner = target.replace("?focus", outer) + f" {outer} {step} ?focus ."
+                pairs = f"SELECT DISTINCT ?focus ?_n WHERE {{ {INNER} {target} ?focus {step} ?_n . }}"
+                inner_superset, path = f"[] {step} ?focus .", str(g.value(src, SH.path))
+            nested = _add_checks(compiler, other, inner, inner_superset, out, depth + 1)
+            mine.append(len(out))
+            out.append(Check(str(shape), path, _message(g, src, shape), pairs, inner=tuple(nested)))
+    return mine
 
 
 def compile_shapes(shapes: Graph, store: ox.Store | None = None) -> Compiled:
@@ -267,12 +305,15 @@ def compile_shapes(shapes: Graph, store: ox.Store | None = None) -> Compiled:
         target = compiler.target(shape, "?focus")
         if target is None or not _active(shapes, shape):
             continue  # reached only through sh:node, or switched off
+        checks: list[Check] = []
         try:
-            checks = _checks(compiler, shape, target)
+            _add_checks(compiler, shape, target, None, checks)
         except Unsupported:
             compiled.fallback.append(str(shape))
             continue
-        compiled.checks.extend(checks)
+        offset = len(compiled.checks)
+        compiled.checks.extend(Check(c.shape, c.path, c.message, c.query, c.screen,
+                                     tuple(i + offset for i in c.inner)) for c in checks)
     return compiled
 
 
@@ -284,12 +325,37 @@ class Violation:
     message: str
 
 
+def _values(var: str, nodes) -> list[str]:
+    """VALUES blocks binding ``var`` to ``nodes`` (IRIs and literals), a chunk at a time."""
+    terms = sorted(str(n) for n in nodes)
+    return [f"VALUES {var} {{ {' '.join(terms[i:i + _CHUNK])} }}" for i in range(0, len(terms), _CHUNK)]
+
+
+def _violators(store: ox.Store, checks: list[Check], i: int, memo: dict[int, set]) -> set:
+    """The focus nodes that violate check ``i`` (memoised: sh:node checks reuse the others)."""
+    if i in memo:
+        return memo[i]
+    check, found = checks[i], set()
+    if check.inner:
+        failing = set().union(*(_violators(store, checks, j, memo) for j in check.inner))
+        if any(isinstance(n, ox.BlankNode) for n in failing):  # cannot be written in VALUES: filter here
+            found = {row["focus"] for row in store.query(check.query.replace(INNER, "")) if row["_n"] in failing}
+        elif failing:
+            for values in _values("?_n", failing):
+                found |= {row["focus"] for row in store.query(check.query.replace(INNER, values))}
+    elif check.screen is None or any(True for _ in store.query(check.screen)):
+        found = {row["focus"] for row in store.query(check.query)}
+    memo[i] = found
+    return found
+
+
 def store_violations(store: ox.Store, compiled: Compiled) -> list[Violation]:
     """Run every check over ``store``; one :class:`Violation` per (focus node, check)."""
+    memo: dict[int, set] = {}
     found = []
-    for check in compiled.checks:
-        for row in store.query(check.query):
-            found.append(Violation(row["focus"], check.path, check.shape, check.message))
+    for i, check in enumerate(compiled.checks):
+        for focus in sorted(_violators(store, compiled.checks, i, memo), key=str):
+            found.append(Violation(focus, check.path, check.shape, check.message))
     return found
 
 

@@ -68,10 +68,106 @@ def _construct_timestamp(loader: _LineLoader, node: yaml.ScalarNode):
 
 _LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
+_STR, _MERGE = "tag:yaml.org,2002:str", "tag:yaml.org,2002:merge"
+
+
+def _resolve(self: _LineLoader, kind, value, implicit):
+    """The tag of a node, remembered per plain scalar text (a seed file repeats its ids, relation
+    names and dates thousands of times)."""
+    if kind is yaml.ScalarNode and implicit[0]:
+        tags = self.__dict__.setdefault("_tags", {})
+        tag = tags.get(value)
+        if tag is None:
+            tag = tags[value] = _BaseLoader.resolve(self, kind, value, implicit)
+        return tag
+    return _BaseLoader.resolve(self, kind, value, implicit)
+
+
+_LineLoader.resolve = _resolve
+
+
+class _Unusual(Exception):
+    """A construct :func:`_from_events` leaves to PyYAML's own loader (explicit tags, merge keys,
+    unknown aliases, several documents, unhashable keys)."""
+
+
+def _from_events(loader: _LineLoader):
+    """The document built straight from the parser's events: what ``yaml.load`` with
+    :class:`_LineLoader` gives (mappings with their ``__line__``), without building a node tree
+    first, which takes most of PyYAML's time."""
+    get, anchors = loader.get_event, {}
+    constructors = loader.yaml_constructors
+
+    def value(event):
+        kind = type(event)
+        if kind is yaml.ScalarEvent:
+            if event.tag not in (None, "!"):
+                raise _Unusual
+            tag = _resolve(loader, yaml.ScalarNode, event.value, event.implicit) if event.tag is None else _STR
+            if tag == _STR:
+                out = event.value
+            elif tag in constructors and tag != _MERGE:
+                out = constructors[tag](loader, yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark,
+                                                                event.style))
+            else:
+                raise _Unusual
+        elif kind is yaml.MappingStartEvent:
+            if event.tag not in (None, "!"):
+                raise _Unusual
+            out = {}
+            if event.anchor is not None:
+                anchors[event.anchor] = out
+            while type(key_event := get()) is not yaml.MappingEndEvent:
+                key = value(key_event)
+                try:
+                    out[key] = value(get())
+                except TypeError:
+                    raise _Unusual from None
+            out["__line__"] = event.start_mark.line + 1
+            return out
+        elif kind is yaml.SequenceStartEvent:
+            if event.tag not in (None, "!"):
+                raise _Unusual
+            out = []
+            if event.anchor is not None:
+                anchors[event.anchor] = out
+            while type(item := get()) is not yaml.SequenceEndEvent:
+                out.append(value(item))
+            return out
+        elif kind is yaml.AliasEvent:
+            if event.anchor not in anchors:
+                raise _Unusual
+            return anchors[event.anchor]
+        else:
+            raise _Unusual
+        if event.anchor is not None:
+            anchors[event.anchor] = out
+        return out
+
+    get()  # the stream starts
+    if type(get()) is yaml.StreamEndEvent:
+        return None
+    document = value(get())
+    get()  # the document ends
+    if type(get()) is not yaml.StreamEndEvent:
+        raise _Unusual
+    return document
+
+
+def _load(text: str):
+    loader = _LineLoader(text)
+    try:
+        return _from_events(loader)
+    except _Unusual:
+        pass
+    finally:
+        loader.dispose()
+    return yaml.load(text, Loader=_LineLoader)  # the rare file with tags, merges or several documents
+
 
 def _read_yaml(path: Path, rel: str, problems: list[Problem]) -> dict | None:
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
+        data = _load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 1

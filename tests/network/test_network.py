@@ -25,8 +25,7 @@ def tiny_catalog(tmp_path: Path, entities: list[dict], claims: list[dict]) -> Ca
     shutil.copy(FIXTURE_SEEDS / "sources.yaml", seeds / "sources.yaml")
     (seeds / "entities" / "e.yaml").write_text(yaml.safe_dump({"entities": entities}, sort_keys=False))
     (seeds / "claims" / "c.yaml").write_text(yaml.safe_dump({"claims": claims}, sort_keys=False))
-    graph = compile_seeds(seeds, locators=False).graph
-    return Catalog(memory_store(graph.serialize(format="nt", encoding="utf-8")))
+    return Catalog(memory_store(compile_seeds(seeds, locators=False).ntriples()))
 
 
 SRC = "soliev-pantucci-2022:18"

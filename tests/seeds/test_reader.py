@@ -265,3 +265,38 @@ def locator_problems_with_cues(seeds: Path, claim: str, schema) -> tuple[int, li
     line = append(seeds, CLAIMS, "  - " + claim)
     data = load_seeds(seeds, schema)
     return line, [str(p) for p in check_locators(data, Settings().sources_dir, schema)]
+
+
+YAML_CASES = {
+    "plain": "claims:\n  - {subject: imu, relation: activeIn, object: faryab, start: 2015-02, circa: true}\n"
+             "  - subject: imu\n    value: 1_000\n    note: ~\n    date: 2015-02-30\n    source: [a:1, 'b:2']\n",
+    "anchors": "base: &b {kind: group, n: 2}\nentities:\n  - *b\n  - &l [1, 2.5, null, yes]\n  - *l\n",
+    "merge key": "base: &b {kind: group}\nentities:\n  - <<: *b\n    id: x\n",
+    "explicit tags": "claims:\n  - !!str 2015\n  - !!int '7'\n",
+    "unknown tag": "claims:\n  - !custom {a: 1}\n",
+    "two documents": "a: 1\n---\nb: 2\n",
+    "unhashable key": "? [a, b]\n: 1\n",
+    "undefined alias": "a: *nowhere\n",
+    "syntax error": "claims:\n  - {subject: imu\n  - x\n",
+    "empty": "",
+    "only a comment": "# nothing\n",
+    "a scalar": "just text\n",
+}
+
+
+@pytest.mark.parametrize("text", YAML_CASES.values(), ids=YAML_CASES.keys())
+def test_the_event_reader_gives_what_the_yaml_loader_gives(text):
+    """The seed reader builds values straight from the YAML events; it must give what PyYAML's own
+    loader (the same line-recording loader, node by node) gives, errors and their lines included."""
+    import yaml
+
+    from graph.seeds import reader
+
+    def outcome(load):
+        try:
+            return ("value", repr(load(text)))
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            return ("error", type(exc).__name__, getattr(exc, "problem", None), mark and mark.line)
+
+    assert outcome(reader._load) == outcome(lambda t: yaml.load(t, Loader=reader._LineLoader))
