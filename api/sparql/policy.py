@@ -27,8 +27,8 @@ class Refusal(NamedTuple):
 REFUSALS: dict[str, Refusal] = {
     "service_refused": Refusal(
         (400,), "`SERVICE` (federated query), anywhere in the query",
-        "the server never fetches other endpoints or URLs on a client's behalf (no SSRF); federation is "
-        "an optional extension (SPARQL 1.1 Federated Query), not part of the query language"),
+        "the server never fetches other endpoints or URLs on a client's behalf (no SSRF); federation has "
+        "its own, optional specification (SPARQL 1.1 Federated Query)"),
     "dataset_refused": Refusal(
         (400,), "`FROM` / `FROM NAMED` in the query; the `default-graph-uri` / `named-graph-uri` parameters",
         "every query runs over the endpoint's one default graph; the SPARQL 1.1 Protocol (§2.1.4) lets a "
@@ -39,7 +39,7 @@ REFUSALS: dict[str, Refusal] = {
         "the endpoint is read-only; the graph changes only by `cakg build` from the seeds"),
     "function_refused": Refusal(
         (400,), "a function IRI that is neither a SPARQL 1.1 built-in nor an XSD cast (extension functions, "
-        "Virtuoso's `bif:` / `sql:`), named in the answer's `function`",
+        "Virtuoso's `bif:` / `sql:`), named in the message",
         "no extension functions are installed (Query §17.6 leaves them to each service): the embedded "
         "engine would fail the whole query on one, and vendor functions can reach the engine's host"),
 }
