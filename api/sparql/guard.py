@@ -52,6 +52,7 @@ def _walk(node: Any, seen: set[int] | None = None):
 
 
 _ESCAPE = re.compile(r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def canonical_query(query: str) -> tuple[str | None, dict | None]:
@@ -75,6 +76,10 @@ def canonical_query(query: str) -> tuple[str | None, dict | None]:
     if _ESCAPE.search(text):
         return None, _error(400, "syntax_error", "SPARQL syntax error: a codepoint escape (\\u or \\U) expands "
                             "to another escape; write the character itself")
+    surrogate = _SURROGATE.search(text)
+    if surrogate:  # \uD800 ... \uDFFF name no character (SPARQL 1.1 Query §19.2 allows characters only)
+        return None, _error(400, "syntax_error", f"SPARQL syntax error: the codepoint escape for "
+                            f"U+{ord(surrogate.group()):04X} (a UTF-16 surrogate) names no character")
     return text, None
 
 
@@ -124,6 +129,53 @@ def _negative_decimals() -> None:
 _negative_decimals()
 
 
+# the tokens that can hold a "<...>" that is no IRI (the four string forms, a comment, a local-name
+# escape such as ex:a\#b), then IRIREF itself (Query §19.8), then anything else
+_TOKENS = re.compile(
+    r'(?P<skip>"""(?:(?:"|"")?(?:[^"\\]|\\.))*"""' r"|'''(?:(?:'|'')?(?:[^'\\]|\\.))*'''"
+    r'|"(?:[^"\\\n\r]|\\.)*"' r"|'(?:[^'\\\n\r]|\\.)*'" r"|#[^\n\r]*|\\.)"
+    r'|(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)' r"""|[^"'<#\\]+|.""", re.DOTALL)
+
+
+def _iri_token_misread(query: str, parsed) -> tuple[int, str] | None:
+    """The first ``<...>`` that SPARQL's longest-token rule makes an IRI (Query §19.8: the lexer
+    takes the longest match) but rdflib's parse read as something else, as ``(offset, text)``.
+    ``FILTER(?x<?a&&?b>?y)`` holds the IRI ``<?a&&?b>``, so it is a syntax error (W3C test
+    syn-bad-26); rdflib and Oxigraph both read two comparisons.
+
+    >>> from rdflib.plugins.sparql.parser import Query
+    >>> q = "SELECT * WHERE { FILTER(?x<?a&&?b>?y) }"
+    >>> _iri_token_misread(q, Query.parse_string(q))
+    (26, '<?a&&?b>')
+    >>> q = "SELECT * WHERE { <a> ?p '<b>' FILTER(?p < ?q && ?q > 1) } # <c>"
+    >>> _iri_token_misread(q, Query.parse_string(q)) is None
+    True
+    """
+    from rdflib import URIRef
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    tokens = [(m.start(), m.group("iri")) for m in _TOKENS.finditer(query) if m.group("iri")]
+    if not tokens:
+        return None
+    iris: set[str] = set()
+    seen: set[int] = set()
+    stack = [parsed]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, URIRef):
+            iris.add(str(node))
+        elif id(node) not in seen:
+            seen.add(id(node))
+            if isinstance(node, CompValue):
+                stack.extend(node.values())
+            elif isinstance(node, (list, tuple)) or (hasattr(node, "asList") and not isinstance(node, str)):
+                stack.extend(node)
+    for start, text in tokens:
+        if text[1:-1] not in iris:
+            return start, text
+    return None
+
+
 def _standard_function(iri) -> bool:
     """A function IRI SPARQL 1.1 defines: an XSD cast (§17.5; any XSD datatype, the engine judges
     which it can cast to). rdflib gives prefixed names already expanded."""
@@ -168,6 +220,13 @@ def check_query(query: str) -> tuple[str | None, dict | None]:
         return None, _error(400, "syntax_error", "SPARQL syntax error: the query nests groups too deeply for the guard")
     except Exception as exc:  # noqa: BLE001 - rdflib raises plain exceptions for some bad input
         return None, _error(400, "syntax_error", f"SPARQL syntax error: {exc}")
+    misread = _iri_token_misread(query, parsed)
+    if misread:
+        start, text = misread
+        return None, _error(400, "syntax_error", f"SPARQL syntax error: {text} is one IRI token (the longest "
+                            "match, SPARQL 1.1 Query §19.8), which cannot stand here; to compare, put spaces "
+                            "around < and >", line=query.count("\n", 0, start) + 1,
+                            column=start - query.rfind("\n", 0, start))
     for node in _walk(parsed):
         for value in node.values():
             if isinstance(value, str) and value.lower().startswith(VENDOR_SCHEMES):
