@@ -6,7 +6,9 @@ function); the canonical text the guard checked, with the standard PREFIX block 
 sent to the engine, read through the live graph (``default-graph-uri``), with the engine's own time
 limit set (Virtuoso's ``timeout`` parameter; the Oxigraph server's ``--timeout-s``) and the HTTP
 read bounded too. The engine's answer is parsed and written again in the format asked for, cut at
-the row cap, so the answer has the same shape as over the embedded store.
+the row cap, so the answer has the same shape as over the embedded store. The engine's answer is
+read as a stream and dropped past :data:`READ_FACTOR` times the response-size cap (422
+``result_too_large``), so one query cannot make this process hold an answer of any size.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import json
 import pyoxigraph as ox
 
 from graph.formats import results_format
-from graph.store import EngineRefused, SparqlEndpointStore
+from graph.store import AnswerTooLarge, EngineRefused, SparqlEndpointStore
 from graph.store.remote import boolean_answer
 from graph.vocab import sparql_prefixes
 
@@ -25,6 +27,11 @@ from .ordering import total_order
 from .worker import TRUNCATED_LINK, graph_result
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+#: how many times the response-size cap (``sparql_max_result_bytes``) of an engine's answer is read
+#: before it is dropped: the engine's JSON or Turtle is longer than what is written back, and rows
+#: past the row cap are cut only after reading
+READ_FACTOR = 4
 
 
 class RemoteTimeout(Exception):
@@ -59,7 +66,12 @@ def evaluate_remote(store: SparqlEndpointStore, job: dict, timeout: float) -> di
     try:
         # the ORDER BY total order (api/sparql/ordering.py) here too: the Oxigraph server's sort aborts
         # the whole server process on the same mixed-type keys (W3C syntax-order-04 killed it)
-        r = store._post(sparql_prefixes() + total_order(query), accept, timeout=timeout)
+        read_cap = READ_FACTOR * int(job["max_bytes"]) if job.get("max_bytes") else None
+        r = store._post(sparql_prefixes() + total_order(query), accept, timeout=timeout, max_bytes=read_cap)
+    except AnswerTooLarge as exc:
+        return _error(422, "result_too_large", f"the {exc.engine} engine's answer is over {exc.limit:,} bytes "
+                      f"({READ_FACTOR} times sparql_max_result_bytes); select fewer or shorter values, or add LIMIT",
+                      limit=int(job["max_bytes"]))
     except EngineTimeout:
         raise RemoteTimeout() from None
     except EngineRefused as exc:

@@ -14,10 +14,10 @@ from __future__ import annotations
 from .base import GraphStore, StoreDamaged, StoreMissing, to_python, to_term
 from .datadir import build_info, current_store_path, store_problem
 from .embedded import OxigraphStore, memory_store, open_store
-from .engine_client import EngineRefused, EngineTimeout, StoreUnavailable
+from .engine_client import AnswerTooLarge, EngineRefused, EngineTimeout, StoreUnavailable
 from .remote import SparqlEndpointStore
 
-__all__ = ["EngineRefused", "EngineTimeout", "GraphStore", "OxigraphStore", "SparqlEndpointStore", "StoreDamaged",
+__all__ = ["AnswerTooLarge", "EngineRefused", "EngineTimeout", "GraphStore", "OxigraphStore", "SparqlEndpointStore", "StoreDamaged",
            "StoreMissing",
            "StoreUnavailable", "build_info", "current_store_path", "store_problem",
            "memory_store", "open_store", "store_from_env", "to_python", "to_term"]

@@ -61,6 +61,14 @@ def _base(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
 
 
+class AnswerTooLarge(RuntimeError):
+    """The engine's answer ran past the number of bytes the caller would read."""
+
+    def __init__(self, engine: str, url: str, limit: int):
+        self.engine, self.url, self.limit = engine, url, limit
+        super().__init__(f"the {engine} SPARQL engine at {url} sent more than {limit:,} bytes")
+
+
 @dataclass
 class EngineClient:
     """How to reach one engine; make one with :func:`engine_client`."""
@@ -77,9 +85,20 @@ class EngineClient:
     def name(self) -> str:
         return {"oxigraph": "Oxigraph server", "virtuoso": "Virtuoso"}.get(self.kind, "SPARQL")
 
-    def _send(self, method: str, url: str, **kw) -> httpx.Response:
+    def _send(self, method: str, url: str, max_bytes: int | None = None, **kw) -> httpx.Response:
+        """One request; with ``max_bytes``, the answer is read as a stream and dropped (closing the
+        connection) as soon as it grows past that many bytes (:class:`AnswerTooLarge`)."""
         try:
-            r = self.client.request(method, url, **kw)
+            if max_bytes is None:
+                r = self.client.request(method, url, **kw)
+            else:
+                with self.client.stream(method, url, **kw) as r:
+                    body = bytearray()
+                    for chunk in r.iter_bytes():
+                        body += chunk
+                        if len(body) > max_bytes:
+                            raise AnswerTooLarge(self.name, url, max_bytes)
+                    r._content = bytes(body)  # noqa: SLF001 - the documented way to fill a streamed response
         except httpx.ConnectTimeout as exc:
             raise StoreUnavailable(self.name, url, f"no connection in time ({type(exc).__name__})") from None
         except httpx.TimeoutException as exc:
@@ -91,8 +110,10 @@ class EngineClient:
         return r
 
     # ------------------------------------------------------------ reading
-    def query(self, sparql: str, accept: str, graph: str | None = None, timeout: float | None = None) -> httpx.Response:
-        """POST a query; with ``graph``, that graph is the default graph and no graph is named."""
+    def query(self, sparql: str, accept: str, graph: str | None = None, timeout: float | None = None,
+              max_bytes: int | None = None) -> httpx.Response:
+        """POST a query; with ``graph``, that graph is the default graph and no graph is named; with
+        ``max_bytes``, an answer longer than that is not read (:class:`AnswerTooLarge`)."""
         data = {"query": sparql}
         if graph:
             data["default-graph-uri"] = graph
@@ -100,7 +121,7 @@ class EngineClient:
         if timeout and self.kind == "virtuoso":
             data["timeout"] = str(int(timeout * 1000))  # Virtuoso's own limit, in ms
         kw = {"timeout": httpx.Timeout(timeout + 2, connect=2.0)} if timeout else {}
-        return self._send("POST", self.query_url, data=data, headers={"Accept": accept}, **kw)
+        return self._send("POST", self.query_url, max_bytes=max_bytes, data=data, headers={"Accept": accept}, **kw)
 
     def live_graph(self) -> str | None:
         """The live graph's IRI from the meta graph, or ``None`` when nothing was published."""

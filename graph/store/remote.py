@@ -104,12 +104,12 @@ class SparqlEndpointStore(GraphStore):
             sparql += f"\nVALUES ({names}) {{ ({values}) }}"
         return sparql
 
-    def _post(self, sparql: str, accept: str, timeout: float | None = None):
+    def _post(self, sparql: str, accept: str, timeout: float | None = None, max_bytes: int | None = None):
         try:
             engine = self.engine
         except StoreUnavailable as exc:
             raise StoreUnavailable(exc.engine, self.endpoint, exc.reason) from None
-        return engine.query(sparql, accept, graph=self.graph, timeout=timeout)
+        return engine.query(sparql, accept, graph=self.graph, timeout=timeout, max_bytes=max_bytes)
 
     def _bindings(self, sparql: str) -> list[dict]:
         return json.loads(self._post(sparql, JSON_RESULTS).content)["results"]["bindings"]

@@ -216,6 +216,23 @@ def test_sparql_timeout_on_every_backend(sparql_client):
     assert time.monotonic() - t0 < 15
 
 
+@pytest.mark.parametrize("backend", REMOTE)
+def test_a_huge_engine_answer_is_dropped_while_read(backend, engines):
+    """A remote engine's answer is read only up to READ_FACTOR times the response cap: a cross
+    product of the fixture graph (tens of MB from the engine) answers 422 naming the cap, not a
+    500 after reading it all, and the next query is answered."""
+    from api.sparql.remote import READ_FACTOR
+
+    cap = 50_000
+    with TestClient(backend_app(backend, engines, Settings(sparql_max_result_bytes=cap, sparql_row_cap=10_000_000))) as c:
+        r = c.post("/sparql", data={"query": "SELECT * WHERE { ?s ?p ?o . ?a ?b ?c } LIMIT 200000"})
+        assert r.status_code == 422, r.text[:300]
+        body = r.json()
+        assert body["error"] == "result_too_large" and body["limit"] == cap
+        assert f"{READ_FACTOR * cap:,} bytes" in body["message"]
+        assert c.post("/sparql", data={"query": "ASK { id:imu a cakg:MilitantGroup }"}).json()["boolean"] is True
+
+
 # ---------------------------------------------------------------------------- hot swap
 
 def _hammer(url: str, stop: threading.Event, results: list, paths=("/stats", "/entities/imu", "/entities?q=imu")):
