@@ -258,14 +258,20 @@ def big_graph(nt: Path, work: Path, copies: int, group_id: str, label: str, args
     os.symlink(Path("stores") / "big", data / "current")
     big_nt.unlink()
     rows.append((f"graph ×{copies} ({triples:,} triples, {n:,} lines): raw bulk load", f"{load:.1f} s", "", ""))
+    from graph.build.pipeline import write_store_catalog
+
+    t0 = time.perf_counter()
+    write_store_catalog(store_dir, triples)  # what `cakg build` writes beside every store it makes
+    rows.append((f"graph ×{copies}: writing the catalog file (entity table, name index)",
+                 f"{time.perf_counter() - t0:.1f} s", "once per store, as `cakg build` does", ""))
     server = Serve({"CAKG_SPARQL_TIMEOUT": "5"}, ["--data", str(data)], f"/entities/{group_id}")
     try:
         rows.append((f"[embedded ×{copies}] first profile answered after start", f"{server.first:.1f} s", "< 5 s",
                      "met" if server.first < 5 else "not met"))
         q = "/entities?q=" + quote(label.lower().replace("-", " "))
         first_search = timed_runs(lambda: __import__("httpx").get(server.url + q, timeout=120), 1, 1, warmup=0)
-        rows.append((f"[embedded ×{copies}] first search (builds the name index)", f"{first_search['p50']:.0f} ms",
-                     "", ""))
+        rows.append((f"[embedded ×{copies}] first search after start (name index read from the catalog file)",
+                     f"{first_search['p50']:.0f} ms", "", ""))
         search = concurrent(server.url + q, 8, max(10, args.n // 4), args.budget * 2)
         rows.append((f"[embedded ×{copies}] search, 8 clients p50/p99", f"{search['p50']:.1f}/{search['p99']:.1f} ms",
                      "p99 < 50 ms", "met" if search["p99"] < 50 and not search["errors"] else "not met"))

@@ -470,6 +470,9 @@ class Catalog:
     def entities(self) -> dict[str, EntityRecord]:
         """Every entity, by id, sorted by label."""
         def build():
+            file = self.file()
+            if file is not None:
+                return file.entities()
             found = self._read_entities("")
             return dict(sorted(found.items(), key=lambda kv: (kv[1].label.lower(), kv[0])))
         return self.memo("entities", build)
@@ -688,10 +691,16 @@ class Catalog:
         from .search import SearchIndex
 
         def build():
-            return SearchIndex(({"id": e.id, "iri": e.iri, "kind": e.kind, "subtype": e.subtype, "label": e.label},
-                                n.text, is_label) for e in self.entities().values()
-                               for is_label, names in ((True, e.labels), (False, e.aliases)) for n in names)
+            file = self.file()
+            return file.search_table() if file is not None else SearchIndex(search_entries(self.entities()))
         return self.memo("search", build)
+
+    def file(self):
+        """The store's catalog file (:mod:`graph.read.catalog_file`), or ``None`` (none written for
+        this store, as for remote engines, or it does not match the store)."""
+        from .catalog_file import open_catalog_file
+
+        return self.memo("file", lambda: open_catalog_file(self.store))
 
     def warm(self) -> None:
         """Read the whole graph now (the app does this in the background for small graphs)."""
@@ -708,6 +717,15 @@ _QUANTITY = str(CAKG.Quantity)
 def _last(iri: str) -> str:
     """The name after the last ``#`` or ``/`` of a predicate IRI (``rdfs:comment`` -> ``comment``)."""
     return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def search_entries(entities: dict[str, EntityRecord]):
+    """``(entity dict, name, is_label)`` of every label and alias: what :class:`SearchIndex` indexes."""
+    for e in entities.values():
+        ref = {"id": e.id, "iri": e.iri, "kind": e.kind, "subtype": e.subtype, "label": e.label}
+        for is_label, names in ((True, e.labels), (False, e.aliases)):
+            for n in names:
+                yield ref, n.text, is_label
 
 
 def _literal(text: str) -> str:
