@@ -158,13 +158,16 @@ class SearchTable(SearchIndex):
         return {e: json.loads(raw) for e, raw in self._rows("SELECT e, entity FROM hit WHERE e IN (%s)", sorted(set(ids)))}
 
     def _compact_prefixed(self, prefix: str) -> set[int]:
-        rows = self.file._db().execute("SELECT i, compact FROM name WHERE compact >= ? AND compact < ?",
-                                       (prefix, prefix + _TOP))
-        return {i for i, compact in rows if compact.startswith(prefix)}
+        rows = self.file._db().execute("SELECT i FROM name WHERE compact >= ? AND compact < ?", (prefix, prefix + _TOP))
+        return {i for (i,) in rows}
 
     def _word_prefixed(self, prefix: str) -> set[int]:
-        rows = self.file._db().execute("SELECT word, i FROM word WHERE word >= ? AND word < ?", (prefix, prefix + _TOP))
-        return {i for word, i in rows if word.startswith(prefix)}
+        return self._words_prefixed([prefix])
+
+    def _words_prefixed(self, words: list[str]) -> set[int]:
+        # one range per word (a text starts with p exactly when p <= text < p + _TOP), intersected by SQLite
+        sql = " INTERSECT ".join(["SELECT i FROM word WHERE word >= ? AND word < ?"] * len(words))
+        return {i for (i,) in self.file._db().execute(sql, [x for w in words for x in (w, w + _TOP)])}
 
     def _containing(self, qc: str) -> set[int]:
         if len(qc) < 3:

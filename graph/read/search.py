@@ -136,13 +136,17 @@ class SearchIndex:
     def _candidates(self, words: list[str], qc: str) -> set[int]:
         found = self._compact_prefixed(qc) | self._containing(qc)
         if words:
-            common = self._word_prefixed(words[0])
-            for w in words[1:]:
-                if not common:
-                    break
-                common &= self._word_prefixed(w)
-            found |= common
+            found |= self._words_prefixed(words)
         return found
+
+    def _words_prefixed(self, words: list[str]) -> set[int]:
+        """Names with, for every query word, a word starting with it."""
+        common = self._word_prefixed(words[0])
+        for w in words[1:]:
+            if not common:
+                break
+            common &= self._word_prefixed(w)
+        return common
 
     @staticmethod
     def _score(words: list[str], qc: str, name: _Name) -> int:
