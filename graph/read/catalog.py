@@ -692,7 +692,16 @@ class Catalog:
 
         def build():
             file = self.file()
-            return file.search_table() if file is not None else SearchIndex(search_entries(self.entities()))
+            if file is None:
+                return SearchIndex(search_entries(self.entities()))
+            table = file.search_table()  # answers at once; the in-memory copy replaces it when read
+
+            def swap():
+                memory = table.in_memory()
+                with self._lock:
+                    self._memo["search"] = memory
+            threading.Thread(target=swap, daemon=True, name="cakg-search-index").start()
+            return table
         return self.memo("search", build)
 
     def file(self):
