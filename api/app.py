@@ -38,12 +38,25 @@ from .middleware import HeadAsGet, SecurityHeaders
 WARM_MAX_TRIPLES = 500_000
 
 
+def _triples(store: GraphStore) -> int:
+    """The store's size: from its build.json when it has one (counting 5 M triples takes seconds)."""
+    import json
+    from pathlib import Path
+
+    path = getattr(store, "path", None)
+    try:
+        triples = json.loads((Path(path) / "build.json").read_text()).get("triples") if path else None
+    except (OSError, ValueError, AttributeError):
+        triples = None
+    return triples if isinstance(triples, int) else len(store)
+
+
 def _warm(live: LiveGraph) -> None:
     from .views.network import warm as warm_views
 
     try:
         gen = live.current()
-        if len(gen.store) <= WARM_MAX_TRIPLES:
+        if _triples(gen.store) <= WARM_MAX_TRIPLES:
             gen.catalog.warm()
             warm_views(gen.catalog)
     except ConnectionError:  # a remote engine that is down: requests answer 503 until it is back

@@ -217,6 +217,20 @@ class Serve:
                 self.proc.wait(timeout=5)
 
 
+def first_seen_sparql(url: str, query: str, n: int, budget: float) -> dict:
+    """p50/p99 (ms) of the light query over HTTP with a text never sent before each time (a
+    different ``LIMIT``), so no cache of the guard's verdict helps."""
+    import httpx
+
+    seen = iter(range(10**9))
+    with httpx.Client(timeout=60) as client:
+        def call():
+            r = client.post(url + "/sparql", data={"query": prefixes() + query + f" LIMIT {100_000 + next(seen)}"})
+            if r.status_code != 200:
+                raise RuntimeError(f"/sparql answered {r.status_code}: {r.text[:200]}")
+        return timed_runs(call, n, budget)
+
+
 def api_routes(group_id: str, label: str) -> list[tuple[str, str, dict | None]]:
     light, _, aggregate = sparql_set(group_id)
     return [
@@ -251,18 +265,27 @@ def big_graph(nt: Path, work: Path, copies: int, group_id: str, label: str, args
     triples = len(store)
     del store
     load = time.perf_counter() - t0
-    (store_dir / "build.json").write_text(json.dumps({"triples": triples, "path": str(store_dir)}))
+    # every key a build records (graph.store.datadir.BUILD_KEYS): with fewer, `cakg serve` takes the
+    # store for damaged and builds the seeds over it
+    (store_dir / "build.json").write_text(json.dumps({"triples": triples, "path": str(store_dir), "entities": None,
+                                                      "claims": None, "fingerprint": f"bench-x{copies}"}))
     os.symlink(Path("stores") / "big", data / "current")
     big_nt.unlink()
     rows.append((f"graph ×{copies} ({triples:,} triples, {n:,} lines): raw bulk load", f"{load:.1f} s", "", ""))
+    from graph.build.pipeline import write_store_catalog
+
+    t0 = time.perf_counter()
+    write_store_catalog(store_dir, triples)  # what `cakg build` writes beside every store it makes
+    rows.append((f"graph ×{copies}: writing the catalog file (entity table, name index)",
+                 f"{time.perf_counter() - t0:.1f} s", "once per store, as `cakg build` does", ""))
     server = Serve({"CAKG_SPARQL_TIMEOUT": "5"}, ["--data", str(data)], f"/entities/{group_id}")
     try:
         rows.append((f"[embedded ×{copies}] first profile answered after start", f"{server.first:.1f} s", "< 5 s",
                      "met" if server.first < 5 else "not met"))
         q = "/entities?q=" + quote(label.lower().replace("-", " "))
         first_search = timed_runs(lambda: __import__("httpx").get(server.url + q, timeout=120), 1, 1, warmup=0)
-        rows.append((f"[embedded ×{copies}] first search (builds the name index)", f"{first_search['p50']:.0f} ms",
-                     "", ""))
+        rows.append((f"[embedded ×{copies}] first search after start (name index read from the catalog file)",
+                     f"{first_search['p50']:.0f} ms", "", ""))
         search = concurrent(server.url + q, 8, max(10, args.n // 4), args.budget * 2)
         rows.append((f"[embedded ×{copies}] search, 8 clients p50/p99", f"{search['p50']:.1f}/{search['p99']:.1f} ms",
                      "p99 < 50 ms", "met" if search["p99"] < 50 and not search["errors"] else "not met"))
@@ -409,6 +432,12 @@ def main() -> None:
                     target, ok = "p99 < 50 ms", m["p99"] < 50
                 rows.append((f"[{b}] {name} p50/p99", f"{m['p50']:.1f}/{m['p99']:.1f} ms", target,
                              "met" if ok else "not met"))
+            if b == "embedded":  # the guard's verdict is cached per query text: a query seen once costs more
+                m = first_seen_sparql(server.url, routes[4][2]["query"], args.n, args.budget)
+                r = m["p50"] / floor_http["p50"]
+                report.setdefault("api", {}).setdefault(b, {})["light SPARQL, first seen"] = m
+                rows.append((f"[{b}] light SPARQL, each query text new (guard parses it) p50/p99",
+                             f"{m['p50']:.1f}/{m['p99']:.1f} ms", f"≤ 2× bare p50 (×{r:.2f})", "met" if r <= 2 else "not met"))
             search = concurrent(server.url + routes[2][1], 8, max(10, args.n // 4), args.budget * 2)
             report.setdefault("api", {}).setdefault(b, {})["search, 8 clients"] = search
             rows.append((f"[{b}] search, 8 clients p50/p99", f"{search['p50']:.1f}/{search['p99']:.1f} ms",

@@ -218,6 +218,20 @@ def write_store(compiled: Compiled, target: Path, ontology: Path | None = None, 
         gc.collect()
 
 
+def write_store_catalog(path: Path, triples: int) -> Path:
+    """The entity table and name index of the store in ``path``, written beside it
+    (:mod:`graph.read.catalog_file`), so a server need not rebuild them at every start."""
+    from ..read.catalog_file import write_catalog_file
+    from ..store import OxigraphStore
+
+    store = ox.Store.read_only(str(path))
+    try:
+        return write_catalog_file(OxigraphStore(store, path=path, read_only=True), path, triples)
+    finally:
+        del store
+        gc.collect()
+
+
 def build(seeds: Path | None = None, data: Path | None = None, ontology: Path | None = None,
           sources: Path | None = None, *, force: bool = False, locators: bool = True,
           progress: Progress = _quiet) -> BuildResult:
@@ -252,6 +266,8 @@ def build(seeds: Path | None = None, data: Path | None = None, ontology: Path | 
         try:
             with _writing("write the new store into", tmp):
                 triples = write_store(compiled, tmp, ontology, progress)  # SHACL on the staging store
+                with _step(progress, "writing the catalog file"):
+                    write_store_catalog(tmp, triples)
             result = BuildResult(
                 path=str(final), triples=triples, entities=len(compiled.dataset.entities),
                 claims=len(compiled.dataset.claims),

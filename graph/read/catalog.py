@@ -27,7 +27,7 @@ from typing import Any, Iterable
 
 from ..store import GraphStore
 from ..timeline import Period, Tie, period, span_dicts, status_at
-from ..vocab import SOURCE, claim_iri, entity_iri, local_id
+from ..vocab import CAKG, SOURCE, claim_iri, entity_iri, local_id
 
 __all__ = ["Catalog", "ClaimRecord", "EntityRecord", "EntityRef", "SourceRecord", "TieRecord", "period", "to_json"]
 
@@ -226,6 +226,33 @@ WHERE {
   OPTIONAL { ?c cakg:disputed ?disputed } OPTIONAL { ?c cakg:tie/cakg:id ?tie }
   OPTIONAL { ?c cakg:seedFile ?file } OPTIONAL { ?c cakg:seedLine ?line }
 }"""
+
+# A few claims (one entity's, a list of ids) are read by plain lookups instead of _CLAIMS: in
+# pyoxigraph the OPTIONALs of _CLAIMS join over the whole graph (a hash join per OPTIONAL), so one
+# entity's claims took 4 s at 1 M triples and 60 s at 5 M, against well under a second this way.
+_CLAIM_TRIPLES = """
+SELECT ?c ?p ?v WHERE {
+  %(pattern)s
+  ?c a cakg:Claim ; ?p ?v .
+  FILTER(?p IN (cakg:id, cakg:subject, cakg:relation, cakg:object, cakg:start, cakg:startPrecision, cakg:end,
+                cakg:endPrecision, cakg:asOf, cakg:asOfPrecision, cakg:attestedFrom, cakg:attestedUntil, cakg:dating,
+                cakg:circa, cakg:role, rdfs:comment, cakg:claimedBy, cakg:reportedBy, cakg:disputed, cakg:tie,
+                cakg:seedFile, cakg:seedLine))
+}"""  # FILTER, not VALUES ?p: pyoxigraph joins two VALUES blocks over the whole graph
+
+_NODE_TRIPLES = """
+SELECT ?n ?p ?v WHERE {
+  VALUES ?n { %(nodes)s }
+  ?n ?p ?v FILTER(?p IN (cakg:id, rdfs:label, rdf:type, cakg:value, cakg:minValue, cakg:maxValue,
+                         cakg:approximation, cakg:unit))
+}"""
+
+#: _CLAIM_TRIPLES predicates (local names; rdfs:comment as "comment") -> the _CLAIMS row keys
+_CLAIM_KEYS = {"id": "claim", "subject": "s", "relation": "rel", "object": "o", "start": "start",
+               "startPrecision": "startp", "end": "end", "endPrecision": "endp", "asOf": "asof",
+               "asOfPrecision": "asofp", "attestedFrom": "af", "attestedUntil": "au", "dating": "dating",
+               "circa": "circa", "role": "role", "comment": "note", "claimedBy": "cb", "reportedBy": "rb",
+               "disputed": "disputed", "tie": "ti", "seedFile": "file", "seedLine": "line"}
 
 _CLAIM_EXTRAS = """
 SELECT ?c ?k ?v WHERE {
@@ -443,14 +470,81 @@ class Catalog:
     def entities(self) -> dict[str, EntityRecord]:
         """Every entity, by id, sorted by label."""
         def build():
+            file = self.file()
+            if file is not None:
+                return file.entities()
             found = self._read_entities("")
             return dict(sorted(found.items(), key=lambda kv: (kv[1].label.lower(), kv[0])))
         return self.memo("entities", build)
 
     # -------------------------------------------------------------- claims
+    def _schema_names(self) -> tuple[dict[str, str], dict[str, str]]:
+        """``({class IRI: kind name}, {IRI: cakg:name})`` of the ontology in the store."""
+        def build():
+            kinds = {r["c"]: r["k"] for r in self.store.select("SELECT ?c ?k WHERE { ?c cakg:kindName ?k }")}
+            names = {r["x"]: r["n"] for r in self.store.select("SELECT ?x ?n WHERE { ?x cakg:name ?n }")}
+            return kinds, names
+        return self.memo("schema_names", build)
+
+    def _claim_rows(self, pattern: str) -> list[dict]:
+        """The rows _CLAIMS would give for ``pattern`` (one per claim), read by lookups: the claims'
+        own triples, then those of the nodes they point at (subject, object, claimant, reporter, tie)."""
+        claims: dict[str, dict] = {}
+        for r in self.store.select(_CLAIM_TRIPLES % {"pattern": pattern}):
+            key = _CLAIM_KEYS[_last(r["p"])]
+            claims.setdefault(r["c"], {"c": r["c"]}).setdefault(key, r["v"])
+        nodes = {c[k] for c in claims.values() for k in ("s", "o", "cb", "rb", "ti") if isinstance(c.get(k), str)}
+        about: dict[str, dict[str, list]] = {}
+        if nodes:
+            listed = " ".join(_iri(n) for n in sorted(nodes))
+            for r in self.store.select(_NODE_TRIPLES % {"nodes": listed}):
+                about.setdefault(r["n"], {}).setdefault(_last(r["p"]), []).append(r["v"])
+        kinds, names = self._schema_names()
+
+        def ref(node) -> tuple | None:  # (id, label, kind) of an entity node, as _CLAIMS joins them
+            a = about.get(node, {})
+            kind = next((kinds[t] for t in a.get("type", ()) if t in kinds), None)
+            if a.get("id") and a.get("label") and kind is not None:
+                return a["id"][0], a["label"][0], kind
+            return None
+
+        def node_id(node) -> str | None:
+            return about.get(node, {}).get("id", [None])[0] if node else None
+
+        rows = []
+        for c in claims.values():
+            if not all(k in c for k in ("claim", "s", "rel", "o")):
+                continue
+            subject = ref(c["s"])
+            if subject is None:
+                continue
+            row = {k: v for k, v in c.items() if k not in ("s", "o", "cb", "rb", "ti", "startp", "endp", "asofp")}
+            row["sid"], row["slabel"], row["skind"] = subject
+            obj = ref(c["o"])
+            if obj is not None:
+                row["oid"], row["olabel"], row["okind"] = obj
+            a = about.get(c["o"], {})
+            if _QUANTITY in a.get("type", ()) and a.get("value"):
+                row["q"], row["qv"] = c["o"], a["value"][0]
+                for key, name in (("qmin", "minValue"), ("qmax", "maxValue"), ("qu", "unit")):
+                    if a.get(name):
+                        row[key] = a[name][0]
+                approx = next((names[x] for x in a.get("approximation", ()) if x in names), None)
+                if approx is not None:
+                    row["qa"] = approx
+            for value, precision in (("start", "startp"), ("end", "endp"), ("asof", "asofp")):
+                if value in c and precision in c:  # a precision only beside its date, as in _CLAIMS
+                    row[precision] = c[precision]
+            for key, node in (("cby", c.get("cb")), ("rby", c.get("rb")), ("tie", c.get("ti"))):
+                if node_id(node) is not None:
+                    row[key] = node_id(node)
+            rows.append(row)
+        return rows
+
     def _read_claims(self, pattern: str) -> dict[str, ClaimRecord]:
         relations = self.relation_types()
-        rows = self.store.select(_CLAIMS % {"pattern": pattern})
+        # the whole graph in one query (hash joins suit it); a few claims by lookups (_claim_rows)
+        rows = self.store.select(_CLAIMS % {"pattern": pattern}) if not pattern else self._claim_rows(pattern)
         if not rows:
             return {}
         extras: dict[str, dict[str, list]] = {}
@@ -513,7 +607,8 @@ class Catalog:
     def _claims_of(self, entity_id: str) -> tuple[ClaimRecord, ...]:
         """Claims with the entity as subject or object, or naming it as claimant, reporter, scope or partner."""
         if "claims" in self._memo:
-            return tuple(c for c in self._memo["claims"].values() if entity_id in _mentioned(c))
+            return tuple(sorted((c for c in self._memo["claims"].values() if entity_id in _mentioned(c)),
+                                key=lambda c: c.id))
         iri = _iri(entity_iri(entity_id))
         pattern = (f"VALUES ?x {{ {iri} }} {{ ?c cakg:subject ?x }} UNION {{ ?c cakg:object ?x }} UNION "
                    f"{{ ?c cakg:claimedBy ?x }} UNION {{ ?c cakg:reportedBy ?x }} UNION {{ ?c cakg:scope ?x }} "
@@ -596,10 +691,25 @@ class Catalog:
         from .search import SearchIndex
 
         def build():
-            return SearchIndex(({"id": e.id, "iri": e.iri, "kind": e.kind, "subtype": e.subtype, "label": e.label},
-                                n.text, is_label) for e in self.entities().values()
-                               for is_label, names in ((True, e.labels), (False, e.aliases)) for n in names)
+            file = self.file()
+            if file is None:
+                return SearchIndex(search_entries(self.entities()))
+            table = file.search_table()  # answers at once; the in-memory copy replaces it when read
+
+            def swap():
+                memory = table.in_memory()
+                with self._lock:
+                    self._memo["search"] = memory
+            threading.Thread(target=swap, daemon=True, name="cakg-search-index").start()
+            return table
         return self.memo("search", build)
+
+    def file(self):
+        """The store's catalog file (:mod:`graph.read.catalog_file`), or ``None`` (none written for
+        this store, as for remote engines, or it does not match the store)."""
+        from .catalog_file import open_catalog_file
+
+        return self.memo("file", lambda: open_catalog_file(self.store))
 
     def warm(self) -> None:
         """Read the whole graph now (the app does this in the background for small graphs)."""
@@ -608,6 +718,23 @@ class Catalog:
         self.claims()
         self.ties()
         self.search_index()
+
+
+_QUANTITY = str(CAKG.Quantity)
+
+
+def _last(iri: str) -> str:
+    """The name after the last ``#`` or ``/`` of a predicate IRI (``rdfs:comment`` -> ``comment``)."""
+    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def search_entries(entities: dict[str, EntityRecord]):
+    """``(entity dict, name, is_label)`` of every label and alias: what :class:`SearchIndex` indexes."""
+    for e in entities.values():
+        ref = {"id": e.id, "iri": e.iri, "kind": e.kind, "subtype": e.subtype, "label": e.label}
+        for is_label, names in ((True, e.labels), (False, e.aliases)):
+            for n in names:
+                yield ref, n.text, is_label
 
 
 def _literal(text: str) -> str:

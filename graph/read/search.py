@@ -96,6 +96,13 @@ class SearchIndex:
         for i, n in enumerate(self.names):
             self.by_compact[n.compact].append(i)
 
+    # ------------------------------------------------------------------ reading (SearchTable reads a file)
+    def _fetch_names(self, ids: Iterable[int]) -> dict[int, _Name]:
+        return {i: self.names[i] for i in ids}
+
+    def _fetch_entities(self, ids: Iterable[int]) -> dict[int, dict]:
+        return {e: self.entities[e] for e in ids}
+
     # ------------------------------------------------------------------ candidates
     def _compact_prefixed(self, prefix: str) -> set[int]:
         lo = bisect.bisect_left(self.compacts, (prefix, -1))
@@ -129,13 +136,17 @@ class SearchIndex:
     def _candidates(self, words: list[str], qc: str) -> set[int]:
         found = self._compact_prefixed(qc) | self._containing(qc)
         if words:
-            common = self._word_prefixed(words[0])
-            for w in words[1:]:
-                if not common:
-                    break
-                common &= self._word_prefixed(w)
-            found |= common
+            found |= self._words_prefixed(words)
         return found
+
+    def _words_prefixed(self, words: list[str]) -> set[int]:
+        """Names with, for every query word, a word starting with it."""
+        common = self._word_prefixed(words[0])
+        for w in words[1:]:
+            if not common:
+                break
+            common &= self._word_prefixed(w)
+        return common
 
     @staticmethod
     def _score(words: list[str], qc: str, name: _Name) -> int:
@@ -154,8 +165,9 @@ class SearchIndex:
                          best: dict[int, tuple[int, str]]) -> None:
         """Add to ``best`` the entities with a name (or word, by ``names_of``) spelt close to ``qc``."""
         for form, ratio, _ in process.extract(qc, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=50):
+            names = self._fetch_names(names_of[form])
             for i in names_of[form]:
-                name = self.names[i]
+                name = names[i]
                 score = int(ratio * 0.3)
                 if score > best.get(name.entity, (0, ""))[0]:
                     best[name.entity] = (score, name.text)
@@ -176,8 +188,10 @@ class SearchIndex:
             qc = form.replace(" ", "")
             if not qc:
                 continue
-            for i in self._candidates(words, qc):
-                name = self.names[i]
+            found = sorted(self._candidates(words, qc))
+            names = self._fetch_names(found)
+            for i in found:
+                name = names[i]
                 s = self._score(words, qc, name)
                 if s and s > best.get(name.entity, (0, ""))[0]:
                     best[name.entity] = (s, name.text)
@@ -188,8 +202,8 @@ class SearchIndex:
             self._close_spellings(qc, self.unique_compacts, self.by_compact, best)
             if not best and " " not in fold(q):  # a single word: compare it with single words of names
                 self._close_spellings(qc, self.words, self.postings, best)
-        hits = [(s, text, self.entities[e]) for e, (s, text) in best.items()
-                if kind is None or self.entities[e]["kind"] == kind]
+        entities = self._fetch_entities(best)
+        hits = [(s, text, entities[e]) for e, (s, text) in best.items() if kind is None or entities[e]["kind"] == kind]
         hits.sort(key=lambda h: (-h[0], len(h[2]["label"]), h[2]["label"].lower()))
         items = [{**e, "matched": m, "score": s} for s, m, e in hits[offset:offset + limit]]
         return {"total": len(hits), "items": items}
