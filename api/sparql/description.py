@@ -23,10 +23,10 @@ DESCRIPTION_OFFERS = ["text/turtle", "application/ld+json", "application/n-tripl
 #: is only at its own days; a timeless tie (a place inside another) holds in every year. The tests
 #: check that this query answers, year by year, exactly what ``/relations?at=`` answers.
 TIES_IN_YEAR = """\
-SELECT ?tie ?subject ?relation ?object ?status ?first ?last ?endedOn ?endReason WHERE {
+SELECT ?tie ?subject ?relation ?object ?status ?first ?last ?endedOn ?endReason WHERE {%(relation)s
   ?t a cakg:Tie ; cakg:id ?tie ; cakg:factual true ; cakg:relation ?relation ;
      cakg:subject/cakg:id ?subject ; cakg:object/cakg:id ?object ; cakg:firstAttested ?first ;
-     cakg:oneOff ?oneOff ; cakg:holdsAlways ?always .%(relation)s
+     cakg:oneOff ?oneOff ; cakg:holdsAlways ?always .
   OPTIONAL { ?t cakg:lastAttested ?last } OPTIONAL { ?t cakg:endedOn ?endedOn } OPTIONAL { ?t cakg:endReason ?endReason }
   BIND("%(year)s-01-01"^^xsd:date AS ?yearStart) BIND("%(year)s-12-31"^^xsd:date AS ?yearEnd)
   FILTER(?always || (?first <= ?yearEnd && IF(?oneOff, ?last >= ?yearStart, !BOUND(?endedOn) || ?endedOn >= ?yearStart)))
@@ -43,6 +43,8 @@ def ties_in_year(year: int | str, relation: str | None = None) -> str:
     year = int(year)
     if relation is not None and not relation.isidentifier():
         raise ValueError(f"not a relation name: {relation!r}")
+    # the relation's pattern first: Oxigraph joins in the written order, and starting from every
+    # tie made one relation's question scan them all (8 ms against 1 ms on the seed graph)
     where = f"\n  ?t cakg:relation cakg:{relation} ." if relation else ""
     return TIES_IN_YEAR % {"year": f"{year:04d}", "relation": where}
 
