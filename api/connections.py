@@ -53,11 +53,23 @@ class HeadDeadlineProtocol(H11Protocol):
         self._head_timer = self.loop.call_later(self.header_timeout or _settings()["header"],
                                                 self._head_deadline_passed)
 
+    def _cancel(self, timer: str) -> None:
+        """Cancel the timer held in attribute ``timer`` (``_head_timer``, ``_body_timer``,
+        ``_send_timer``), if one is armed."""
+        handle = getattr(self, timer, None)
+        if handle is not None:
+            handle.cancel()
+            setattr(self, timer, None)
+
     def _cancel_head_deadline(self) -> None:
-        timer = getattr(self, "_head_timer", None)
-        if timer is not None:
-            timer.cancel()
-            self._head_timer = None
+        self._cancel("_head_timer")
+
+    def _drop_cycle(self) -> None:
+        """Tell the request being served that its client is gone: the app's receive() answers
+        http.disconnect, its send() is dropped."""
+        if self.cycle is not None:
+            self.cycle.disconnected = True
+            self.cycle.message_event.set()
 
     def _head_deadline_passed(self) -> None:
         self._head_timer = None
@@ -78,15 +90,11 @@ class HeadDeadlineProtocol(H11Protocol):
                                "limit_seconds": limit}).encode()
             self.transport.write(b"HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json\r\n"
                                  b"content-length: %d\r\nconnection: close\r\n\r\n%s" % (len(body), body))
-        if cycle is not None:
-            cycle.disconnected = True  # the app's receive() now answers http.disconnect, its send() is dropped
-            cycle.message_event.set()
+        self._drop_cycle()
         self.transport.close()
 
     def _cancel_body_deadline(self) -> None:
-        if self._body_timer is not None:
-            self._body_timer.cancel()
-            self._body_timer = None
+        self._cancel("_body_timer")
 
     def handle_events(self) -> None:
         super().handle_events()
@@ -118,18 +126,14 @@ class HeadDeadlineProtocol(H11Protocol):
         if unsent == 0:
             return
         if unsent >= self._unsent:  # not one byte taken since the last check: drop it, freeing the buffer
-            if self.cycle is not None:
-                self.cycle.disconnected = True
-                self.cycle.message_event.set()
+            self._drop_cycle()
             self.transport.abort()
             return
         self._unsent = unsent
         self._send_timer = self.loop.call_later(self.send_timeout or _settings()["send"], self._check_sending)
 
     def _cancel_send_check(self) -> None:
-        if self._send_timer is not None:
-            self._send_timer.cancel()
-            self._send_timer = None
+        self._cancel("_send_timer")
 
     def on_response_complete(self) -> None:
         super().on_response_complete()
