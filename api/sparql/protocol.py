@@ -39,12 +39,13 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from graph.formats import GRAPH_OFFERS, RESULT_OFFERS, negotiate
 from graph.settings import Settings
-from graph.store import SparqlEndpointStore
+from graph.store import OxigraphStore, SparqlEndpointStore
 from graph.vocab import PREFIXES
 
 from ..deps import get_store
 from ..errors import ApiError
 from ..views.templating import render
+from . import lookup
 from .description import DESCRIPTION_OFFERS, EXAMPLES, _description_response
 from .pool import PoolBusy, QueryTimeout, runtime
 from .remote import RemoteTimeout, evaluate_remote
@@ -181,6 +182,11 @@ async def sparql(request: Request) -> Response:
                        f"{', '.join(RESULT_OFFERS + GRAPH_OFFERS)}")
     job = {"query": query, "result_media": result_media, "graph_media": graph_media,
            "row_cap": settings.sparql_row_cap, "max_bytes": settings.sparql_max_result_bytes}
+    store = get_store(request)
+    if isinstance(store, OxigraphStore):  # a one-pattern lookup: answered here, bounded by its rows
+        fast = lookup.answer(store.native, job)
+        if fast is not None:
+            return _response(fast, settings)
     client = request.client.host if request.client else "?"
     inflight: dict[str, int] | None = getattr(request.app.state, "sparql_inflight", None)
     if inflight is None:  # queries in flight per client address (one event loop: no lock needed)
@@ -193,7 +199,6 @@ async def sparql(request: Request) -> Response:
     short_ok = inflight.get(client, 0) == 0  # the short lane is for clients with nothing else running
     inflight[client] = inflight.get(client, 0) + 1
     loop = asyncio.get_running_loop()
-    store = get_store(request)
     if isinstance(store, SparqlEndpointStore):  # a remote engine: guard here, evaluate there
         future = loop.run_in_executor(None, lambda: capped(evaluate_remote(store, job, settings.sparql_timeout),
                                                             job["max_bytes"]))
@@ -224,6 +229,11 @@ async def sparql(request: Request) -> Response:
             inflight[client] = left
         else:
             inflight.pop(client, None)
+    return _response(result, settings)
+
+
+def _response(result: dict, settings: Settings) -> Response:
+    """The HTTP response for an evaluation result (the pool's, a lookup's or a remote engine's)."""
     if result["status"] != 200:
         status = result.pop("status")
         result.pop("seconds", None)

@@ -1,0 +1,216 @@
+"""One-pattern lookups: SELECT queries of a single triple pattern, answered in the server process.
+
+Most SPARQL a client sends by hand is a lookup: *what do we know about this entity* (``SELECT ?p ?o
+WHERE { id:imu ?p ?o }``), *who points at it*, *which things have this label*. Such a query is one
+triple pattern, which the engine answers by scanning one index range lazily, so its cost is
+bounded by the rows it returns, exactly like a Triple Pattern Fragment (``/fragments``). For these
+the worker pool (:mod:`api.sparql.pool`), a pipe and rdflib's parse of every new text are pure
+overhead: :func:`recognise` finds them with a strict tokenizer (no parser), and :func:`answer`
+evaluates them over the store the server already has open, at most ``FAST_ROWS`` rows; anything
+else, or a lookup with more rows than that, goes to the pool as before.
+
+The tokenizer accepts only: a prologue of ``PREFIX``/``BASE``; ``SELECT`` with ``*`` or plain
+variables; an optional ``WHERE``; braces round exactly one triple whose terms are variables, IRIs,
+prefixed names, blank nodes, ``a`` or literals, with no variable (or blank node label) twice (a
+repeated variable makes the engine scan for matches that may never come); then at most one
+``LIMIT`` and one ``OFFSET`` (at most ``MAX_OFFSET``, since skipped rows are read too). Any other
+token (a keyword such as ``SERVICE``, ``FILTER``, ``DISTINCT``, ``ORDER``, a function call, a
+property path, ``VALUES``) means *not a lookup*. So no query reaches the engine here that the
+guard (:mod:`api.sparql.guard`) would refuse: none of its refusals (updates, ``SERVICE``,
+``FROM``, functions) can be spelled with these tokens. The engine still parses the text itself;
+if it calls it a syntax error, the query goes to the pool, whose guard words the error.
+
+>>> recognise("SELECT ?p ?o WHERE { id:imu ?p ?o }")
+Lookup(limit=None, offset=0)
+>>> recognise("SELECT * { ?s rdfs:label 'IMU'@en . } LIMIT 5 OFFSET 2")
+Lookup(limit=5, offset=2)
+>>> recognise("SELECT ?s WHERE { ?s ?p ?s }") is None  # a repeated variable
+True
+>>> recognise("SELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } }") is None
+True
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+FAST_ROWS = 1_000  # a lookup with more rows than this is answered by the pool (bounded work here)
+MAX_OFFSET = 10_000  # rows the engine reads and skips before the first answer
+
+_PN_PREFIX = r"[A-Za-z](?:[\w\-]|\.(?=[\w\-]))*"
+_PN_LOCAL = r"(?:[\w:]|%[0-9A-Fa-f]{2})(?:[\w:\-]|%[0-9A-Fa-f]{2}|\.(?=[\w:\-%]))*"
+_ECHAR_STRING = r'"(?:[^"\\\n\r]|\\[tbnrf"\'\\])*"' r"|'(?:[^'\\\n\r]|\\[tbnrf\"'\\])*'"
+_TOKEN = re.compile(
+    r"(?P<ws>(?:\s|#[^\n\r]*)+)"
+    r"|(?P<iri><[^<>\"{}|^`\\\x00-\x20]*>)"
+    r"|(?P<var>[?$]\w+)"
+    r"|(?P<bnode>_:\w+|\[\s*\])"
+    rf"|(?P<literal>(?:{_ECHAR_STRING})(?:@[A-Za-z]+(?:-[A-Za-z0-9]+)*|\^\^(?:<[^<>\"{{}}|^`\\\x00-\x20]*>|(?:{_PN_PREFIX})?:(?:{_PN_LOCAL})?))?"
+    r"|[+-]?(?:\d+\.\d*[eE][+-]?\d+|\.?\d+[eE][+-]?\d+|\d*\.\d+|\d+)(?![\w:])(?!\.\d)"
+    r"|(?:true|false)(?![\w:.-]))"
+    rf"|(?P<pname>(?:{_PN_PREFIX})?:(?:{_PN_LOCAL})?)"
+    r"|(?P<word>[A-Za-z]+)(?![\w:.-])"
+    r"|(?P<punct>[{}.*])",
+    re.DOTALL,
+)
+
+
+class Lookup(NamedTuple):
+    """A recognised lookup: its ``LIMIT`` (None: none) and ``OFFSET`` (0: none)."""
+
+    limit: int | None
+    offset: int
+
+
+def _tokens(text: str) -> list[tuple[str, str]] | None:
+    """``(kind, text)`` of every token (whitespace and comments dropped), or None at the first
+    character no token of the lookup grammar starts with."""
+    out, pos = [], 0
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if m is None:
+            return None
+        kind = m.lastgroup
+        if kind != "ws":
+            out.append((kind, m.group()))
+        pos = m.end()
+    return out
+
+
+def recognise(query: str) -> Lookup | None:
+    """The query's :class:`Lookup` if it is a one-pattern SELECT this module answers (see the
+    module text), else None. ``query`` is the canonical text (:func:`~api.sparql.guard.canonical_query`)."""
+    tokens = _tokens(query)
+    if not tokens:
+        return None
+    i, n = 0, len(tokens)
+
+    def word(k: int, *choices: str) -> bool:
+        return k < n and tokens[k][0] == "word" and tokens[k][1].upper() in choices
+
+    while word(i, "PREFIX", "BASE"):  # the prologue
+        if word(i, "PREFIX"):
+            if not (i + 2 < n and tokens[i + 1][0] == "pname" and tokens[i + 1][1].endswith(":")
+                    and tokens[i + 1][1].count(":") == 1 and tokens[i + 2][0] == "iri"):
+                return None
+            i += 3
+        else:
+            if not (i + 1 < n and tokens[i + 1][0] == "iri"):
+                return None
+            i += 2
+    if not word(i, "SELECT"):
+        return None
+    i += 1
+    if i < n and tokens[i] == ("punct", "*"):
+        i += 1
+    else:
+        start = i
+        while i < n and tokens[i][0] == "var":
+            i += 1
+        if i == start:
+            return None
+    if word(i, "WHERE"):
+        i += 1
+    if not (i + 4 < n and tokens[i] == ("punct", "{")):
+        return None
+    s, p, o = tokens[i + 1:i + 4]
+    i += 4
+    if i < n and tokens[i] == ("punct", "."):
+        i += 1
+    if not (i < n and tokens[i] == ("punct", "}")):
+        return None
+    i += 1
+    if s[0] not in ("var", "iri", "pname", "bnode") or o[0] not in ("var", "iri", "pname", "bnode", "literal"):
+        return None
+    if not (p[0] in ("var", "iri", "pname") or p == ("word", "a")):
+        return None
+    names = [t[1][1:] if t[0] == "var" else t[1] for t in (s, p, o) if t[0] == "var" or t[1].startswith("_:")]
+    if len(set(names)) != len(names):
+        return None
+    limit, offset = None, None
+    while i < n:
+        if not (word(i, "LIMIT", "OFFSET") and i + 1 < n and tokens[i + 1][0] == "literal"
+                and tokens[i + 1][1].isdigit()):
+            return None
+        value = int(tokens[i + 1][1])
+        if word(i, "LIMIT"):
+            if limit is not None:
+                return None
+            limit = value
+        else:
+            if offset is not None:
+                return None
+            offset = value
+        i += 2
+    if offset is not None and offset > MAX_OFFSET:
+        return None
+    return Lookup(limit, offset or 0)
+
+
+# ---------------------------------------------------------------------------- answering
+
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+
+
+def count_rows(body: bytes) -> int:
+    """The number of solutions in a SPARQL JSON results document written by the engine: with its
+    strings taken out, solutions are the only objects that follow ``},{`` (bindings inside a
+    solution follow ``},"name":{``).
+
+    >>> count_rows(b'{"head":{"vars":["s"]},"results":{"bindings":[{"s":{"type":"literal","value":"},{"}},{}]}}')
+    2
+    >>> count_rows(b'{"head":{"vars":[]},"results":{"bindings":[]}}')
+    0
+    """
+    stripped = _JSON_STRING.sub(b"", body)
+    bindings = stripped[stripped.index(b"[", stripped.index(b"}") + 1) + 1:]  # after head's "vars" array
+    if bindings.startswith(b"]"):
+        return 0
+    return bindings.count(b"},{") + 1
+
+
+def answer(store, job: dict) -> dict | None:
+    r"""The answer to ``job`` (as :func:`api.sparql.worker.evaluate` takes it) if its query is a
+    lookup (:func:`recognise`) with at most ``min(row_cap, FAST_ROWS)`` rows, evaluated over the
+    pyoxigraph ``store``: the worker's kind of result (``status``, ``media``, ``body``, ``rows``,
+    ``truncated``, and the 422 of :func:`~api.sparql.worker.capped`). None when the pool should
+    answer: not a lookup, more rows than that (truncation is the pool's job), or a text the engine
+    calls a syntax error (the pool's guard words it).
+
+    >>> from graph.store import memory_store
+    >>> store = memory_store(b'<http://e/a> <http://e/p> "x" .').native
+    >>> job = {"query": "SELECT ?s ?o { ?s ?p ?o }", "result_media": "text/csv", "row_cap": 10}
+    >>> answer(store, job)["body"]
+    b's,o\r\nhttp://e/a,x\r\n'
+    >>> answer(store, {**job, "row_cap": 0}) is None  # over the row cap: the pool cuts and says so
+    True
+    """
+    import pyoxigraph as ox
+
+    from graph.formats import results_format
+    from graph.vocab import PREFIXES
+
+    from .guard import canonical_query
+    from .worker import BASE_IRI, capped
+
+    query, error = canonical_query(job["query"])
+    lookup = recognise(query) if error is None else None
+    if lookup is None:
+        return None
+    bound = min(int(job.get("row_cap", 10_000)), FAST_ROWS)
+    if lookup.limit is not None and lookup.limit > bound:
+        return None
+    text = query if lookup.limit is not None else f"{query}\nLIMIT {bound + 1}"  # on its own line: after a comment too
+    try:
+        body = store.query(text, prefixes=PREFIXES, base_iri=BASE_IRI).serialize(format=ox.QueryResultsFormat.JSON)
+    except (SyntaxError, ValueError, RuntimeError, TypeError):
+        return None
+    rows = count_rows(body)
+    if rows > bound:
+        return None
+    media = job.get("result_media") or "application/sparql-results+json"
+    fmt = results_format(media)
+    if fmt != ox.QueryResultsFormat.JSON:
+        body = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON).serialize(format=fmt)
+    return capped({"status": 200, "media": media, "body": body, "rows": rows, "truncated": False}, job.get("max_bytes"))
