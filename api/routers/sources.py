@@ -9,10 +9,9 @@ from fastapi import APIRouter, Depends
 
 from graph.read import queries
 from graph.read.catalog import Catalog
-from graph.store import GraphStore
 
 from .. import models
-from ..deps import get_catalog, get_store
+from ..deps import get_catalog
 from ..errors import ApiError
 from ..params import ERRORS, json_response
 
@@ -35,5 +34,6 @@ def source(source_id: str, cat: Annotated[Catalog, Depends(get_catalog)]):
 
 
 @router.get("/stats", response_model=models.Stats, tags=["sources"], summary="Counts of entities, claims, ties, sources")
-def stats(store: Annotated[GraphStore, Depends(get_store)]):
-    return queries.graph_stats(store)
+def stats(cat: Annotated[Catalog, Depends(get_catalog)]):
+    # counted once per generation of the graph (nine aggregate queries: ~70 ms on the seed graph)
+    return queries.catalog_stats(cat)

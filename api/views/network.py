@@ -37,6 +37,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 
 from graph import network as gn
 from graph.dates import parse_date
+from graph.network.ego import ego_network, node_rank
 from graph.read.catalog import Catalog
 
 from ..deps import get_catalog
@@ -359,7 +360,8 @@ def select_graph(cat: Catalog, q: NetworkQuery) -> nx.MultiDiGraph:
     of ``q.status`` then, each with its status; one-off acts dated then are in), then relation
     types, then the ego network of ``focus`` (``depth`` steps in either direction). Without a date
     every entity of the kept kinds is a node and every tie an edge; with a date only those with a
-    tie then (and the focus).
+    tie then (and the focus). An ego network is walked out from its focus with the same filters
+    (:func:`graph.network.ego.ego_network`), never filtering the whole graph.
 
     >>> from graph.testing import fixture_catalog
     >>> H = select_graph(fixture_catalog(), NetworkQuery(at="2010", types=("leaderOf",)))
@@ -368,21 +370,16 @@ def select_graph(cat: Catalog, q: NetworkQuery) -> nx.MultiDiGraph:
     """
     _check_names(cat, q)
     G = projection(cat)
+    if q.focus:  # walks out from the focus: the cost of the ego network, not of the whole graph
+        return ego_network(G, q.focus, q.depth, kinds=q.kinds, relations=q.types, at=q.at, start=q.start,
+                           end=q.end, statuses=q.status, rank=cat.memo("network-rank", lambda: node_rank(G)))
     H = gn.filter_network(G, kinds=q.kinds) if q.kinds is not None else G  # (filtering copies)
     if q.dated:
         H = gn.snapshot(H, q.at, start=q.start, end=q.end, statuses=q.status, acts=True)
     if q.types is not None:
         H = gn.filter_network(H, relations=q.types)
-    if not q.focus and q.scope == "groups":
+    if q.scope == "groups":
         return _named_groups_view(cat, G, H)
-    if q.focus:
-        if q.focus not in H:
-            if q.kinds is not None and G.nodes[q.focus].get("kind") not in q.kinds:
-                H = nx.MultiDiGraph()
-            H = H.copy() if H is G else H  # never add to the cached projection
-            H.add_node(q.focus, **G.nodes[q.focus])
-        keep = nx.single_source_shortest_path_length(H.to_undirected(as_view=True), q.focus, cutoff=q.depth)
-        H = gn.filter_network(H, nodes=keep)
     return H
 
 

@@ -40,6 +40,18 @@ def as_period(at: Any = None, start: Any = None, end: Any = None) -> Period:
                   end=str(parse_date(end)) if end is not None else None)
 
 
+def period_attrs(when: Period, at: Any = None) -> dict[str, str | None]:
+    """What a snapshot records of its period in ``H.graph``: ``at`` (the date asked, or
+    ``first/last``), ``first`` and ``last`` (ISO days, ``None`` = open).
+
+    >>> period_attrs(as_period(start=2014, end=2015))
+    {'at': '2014-01-01/2015-12-31', 'first': '2014-01-01', 'last': '2015-12-31'}
+    """
+    iso = lambda d: d.isoformat() if d else ""  # noqa: E731
+    label = str(parse_date(at)) if at is not None and not isinstance(at, Period) else f"{iso(when.first)}/{iso(when.last)}"
+    return {"at": label, "first": iso(when.first) or None, "last": iso(when.last) or None}
+
+
 def snapshot(G: nx.MultiDiGraph, at: Any = None, *, start: Any = None, end: Any = None,
              statuses: tuple[str, ...] = DEFAULT_STATUSES, acts: bool = True, keep_isolated: bool = False) -> nx.MultiDiGraph:
     """The network at ``at`` (a year, month or day) or over ``start``..``end``: the edges whose tie
@@ -56,10 +68,8 @@ def snapshot(G: nx.MultiDiGraph, at: Any = None, *, start: Any = None, end: Any 
     '2015'
     """
     when = as_period(at, start, end)
-    iso = lambda d: d.isoformat() if d else ""
-    label = str(parse_date(at)) if at is not None and not isinstance(at, Period) else f"{iso(when.first)}/{iso(when.last)}"
     H = nx.MultiDiGraph()
-    H.graph.update(G.graph, at=label, first=iso(when.first) or None, last=iso(when.last) or None)
+    H.graph.update(G.graph, **period_attrs(when, at))
     if keep_isolated:
         H.add_nodes_from(G.nodes(data=True))
     for u, v, k, d in G.edges(keys=True, data=True):

@@ -266,6 +266,20 @@ def graph_stats(store: GraphStore) -> dict:
     }
 
 
+def catalog_stats(cat: Catalog) -> dict:
+    """:func:`graph_stats` of the catalog's store, counted once per catalog (a fresh copy each call).
+    A catalog reads one generation of the graph (:mod:`graph.read.live`): a rebuilt or republished
+    graph gets a new catalog, so the counts follow it.
+
+    >>> from graph.testing import fixture_catalog
+    >>> catalog_stats(fixture_catalog()) == graph_stats(fixture_catalog().store)
+    True
+    """
+    import copy
+
+    return copy.deepcopy(cat.memo("graph-stats", lambda: graph_stats(cat.store)))
+
+
 def entity_rdf(store: GraphStore, entity_id: str, rdf_format: str = "turtle") -> bytes | None:
     """The RDF description of one entity: its own triples, the claims and ties about it (in and
     out) with their citations and figures, in ``rdf_format`` (a name or media type of
