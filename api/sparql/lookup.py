@@ -13,7 +13,8 @@ The tokenizer accepts only: a prologue of ``PREFIX``/``BASE``; ``SELECT`` with `
 variables; an optional ``WHERE``; braces round exactly one triple whose terms are variables, IRIs,
 prefixed names, blank nodes, ``a`` or literals, with no variable (or blank node label) twice (a
 repeated variable makes the engine scan for matches that may never come); then at most one
-``LIMIT`` and one ``OFFSET`` (at most ``MAX_OFFSET``, since skipped rows are read too). Any other
+``LIMIT`` and one ``OFFSET`` (at most ``MAX_OFFSET``, since skipped rows are read too), in a text
+of at most ``MAX_LENGTH`` characters (longer texts go to the pool untokenized). Any other
 token (a keyword such as ``SERVICE``, ``FILTER``, ``DISTINCT``, ``ORDER``, a function call, a
 property path, ``VALUES``) means *not a lookup*. So no query reaches the engine here that the
 guard (:mod:`api.sparql.guard`) would refuse: none of its refusals (updates, ``SERVICE``,
@@ -37,6 +38,7 @@ from typing import NamedTuple
 
 FAST_ROWS = 1_000  # a lookup with more rows than this is answered by the pool (bounded work here)
 MAX_OFFSET = 10_000  # rows the engine reads and skips before the first answer
+MAX_LENGTH = 4_000  # characters: a lookup is short, and a long text is not tokenized on the event loop
 
 _PN_PREFIX = r"[A-Za-z](?:[\w\-]|\.(?=[\w\-]))*"
 _PN_LOCAL = r"(?:[\w:]|%[0-9A-Fa-f]{2})(?:[\w:\-]|%[0-9A-Fa-f]{2}|\.(?=[\w:\-%]))*"
@@ -81,7 +83,7 @@ def _tokens(text: str) -> list[tuple[str, str]] | None:
 def recognise(query: str) -> Lookup | None:
     """The query's :class:`Lookup` if it is a one-pattern SELECT this module answers (see the
     module text), else None. ``query`` is the canonical text (:func:`~api.sparql.guard.canonical_query`)."""
-    tokens = _tokens(query)
+    tokens = _tokens(query) if len(query) <= MAX_LENGTH else None
     if not tokens:
         return None
     i, n = 0, len(tokens)

@@ -63,6 +63,7 @@ REJECTED = [
     "SELECT ?s WHERE { ?s ?p ?o } VALUES ?s { <a> }",
     "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1 LIMIT 2",
     f"SELECT ?s WHERE {{ ?s ?p ?o }} OFFSET {lookup.MAX_OFFSET + 1}",
+    "SELECT ?s WHERE { ?s ?p ?o } #" + "x" * lookup.MAX_LENGTH,  # too long to tokenize on the event loop
     "SELECT ?s WHERE { { SELECT ?s WHERE { ?s ?p ?o } } }",
     "ASK { ?s ?p ?o }",
     "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
