@@ -7,7 +7,9 @@ bounded by the rows it returns, exactly like a Triple Pattern Fragment (``/fragm
 the worker pool (:mod:`api.sparql.pool`), a pipe and rdflib's parse of every new text are pure
 overhead: :func:`recognise` finds them with a strict tokenizer (no parser), and :func:`answer`
 evaluates them over the store the server already has open, at most ``FAST_ROWS`` rows; anything
-else, or a lookup with more rows than that, goes to the pool as before.
+else, or a lookup with more rows than that, goes to the pool as before. The engine is sent the
+query with its ``LIMIT`` lowered to ``FAST_ROWS + 1`` (or that limit added), so it never reads
+more rows than that here, whatever limit the client wrote; when the rows fit, the answer is whole.
 
 The tokenizer accepts only: a prologue of ``PREFIX``/``BASE``; ``SELECT`` with ``*`` or plain
 variables; an optional ``WHERE``; braces round exactly one triple whose terms are variables, IRIs,
@@ -22,9 +24,9 @@ guard (:mod:`api.sparql.guard`) would refuse: none of its refusals (updates, ``S
 if it calls it a syntax error, the query goes to the pool, whose guard words the error.
 
 >>> recognise("SELECT ?p ?o WHERE { id:imu ?p ?o }")
-Lookup(limit=None, offset=0)
+Lookup(limit=None, offset=0, head=35)
 >>> recognise("SELECT * { ?s rdfs:label 'IMU'@en . } LIMIT 5 OFFSET 2")
-Lookup(limit=5, offset=2)
+Lookup(limit=5, offset=2, head=38)
 >>> recognise("SELECT ?s WHERE { ?s ?p ?s }") is None  # a repeated variable
 True
 >>> recognise("SELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } }") is None
@@ -59,16 +61,18 @@ _TOKEN = re.compile(
 
 
 class Lookup(NamedTuple):
-    """A recognised lookup: its ``LIMIT`` (None: none) and ``OFFSET`` (0: none)."""
+    """A recognised lookup: its ``LIMIT`` (None: none), ``OFFSET`` (0: none), and where in the text
+    its ``LIMIT``/``OFFSET`` clauses start (``head``: the query without them is ``text[:head]``)."""
 
     limit: int | None
     offset: int
+    head: int
 
 
-def _tokens(text: str) -> list[tuple[str, str]] | None:
-    """``(kind, text)`` of every token (whitespace and comments dropped), or None at the first
-    character no token of the lookup grammar starts with."""
-    out, pos = [], 0
+def _tokens(text: str) -> tuple[list[tuple[str, str]], list[int]] | None:
+    """``(kind, text)`` of every token (whitespace and comments dropped) and where each starts, or
+    None at the first character no token of the lookup grammar starts with."""
+    out, starts, pos = [], [], 0
     while pos < len(text):
         m = _TOKEN.match(text, pos)
         if m is None:
@@ -76,16 +80,18 @@ def _tokens(text: str) -> list[tuple[str, str]] | None:
         kind = m.lastgroup
         if kind != "ws":
             out.append((kind, m.group()))
+            starts.append(pos)
         pos = m.end()
-    return out
+    return out, starts
 
 
 def recognise(query: str) -> Lookup | None:
     """The query's :class:`Lookup` if it is a one-pattern SELECT this module answers (see the
     module text), else None. ``query`` is the canonical text (:func:`~api.sparql.guard.canonical_query`)."""
-    tokens = _tokens(query) if len(query) <= MAX_LENGTH else None
-    if not tokens:
+    found = _tokens(query) if len(query) <= MAX_LENGTH else None
+    if not found or not found[0]:
         return None
+    tokens, starts = found
     i, n = 0, len(tokens)
 
     def word(k: int, *choices: str) -> bool:
@@ -130,7 +136,7 @@ def recognise(query: str) -> Lookup | None:
     names = [t[1][1:] if t[0] == "var" else t[1] for t in (s, p, o) if t[0] == "var" or t[1].startswith("_:")]
     if len(set(names)) != len(names):
         return None
-    limit, offset = None, None
+    limit, offset, head = None, None, starts[i] if i < n else len(query)
     while i < n:
         if not (word(i, "LIMIT", "OFFSET") and i + 1 < n and tokens[i + 1][0] == "literal"
                 and tokens[i + 1][1].isdigit()):
@@ -147,25 +153,29 @@ def recognise(query: str) -> Lookup | None:
         i += 2
     if offset is not None and offset > MAX_OFFSET:
         return None
-    return Lookup(limit, offset or 0)
+    return Lookup(limit, offset or 0, head)
 
 
 # ---------------------------------------------------------------------------- answering
 
-_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')  # a JSON string, escapes included (unrolled: no per-character alternation)
 
 
 def count_rows(body: bytes) -> int:
-    """The number of solutions in a SPARQL JSON results document written by the engine: with its
+    r"""The number of solutions in a SPARQL JSON results document written by the engine: with its
     strings taken out, solutions are the only objects that follow ``},{`` (bindings inside a
-    solution follow ``},"name":{``).
+    solution follow ``},"name":{``). A body without a backslash has no escaped quote, so every
+    other piece between quotes is a string: splitting on quotes takes them out, about 8x faster
+    than the regular expression the other bodies need.
 
     >>> count_rows(b'{"head":{"vars":["s"]},"results":{"bindings":[{"s":{"type":"literal","value":"},{"}},{}]}}')
     2
+    >>> count_rows(b'{"head":{"vars":["s"]},"results":{"bindings":[{"s":{"type":"literal","value":"\\"},{"}}]}}')
+    1
     >>> count_rows(b'{"head":{"vars":[]},"results":{"bindings":[]}}')
     0
     """
-    stripped = _JSON_STRING.sub(b"", body)
+    stripped = _JSON_STRING.sub(b"", body) if b"\\" in body else b"".join(body.split(b'"')[::2])
     bindings = stripped[stripped.index(b"[", stripped.index(b"}") + 1) + 1:]  # after head's "vars" array
     if bindings.startswith(b"]"):
         return 0
@@ -201,9 +211,10 @@ def answer(store, job: dict) -> dict | None:
     if lookup is None:
         return None
     bound = min(int(job.get("row_cap", 10_000)), FAST_ROWS)
-    if lookup.limit is not None and lookup.limit > bound:
-        return None
-    text = query if lookup.limit is not None else f"{query}\nLIMIT {bound + 1}"  # on its own line: after a comment too
+    # the engine reads at most bound + 1 rows (past the bound the pool answers): a larger LIMIT of
+    # the client's, or none, becomes LIMIT bound + 1, on its own line (the head may end in a comment)
+    limit = bound + 1 if lookup.limit is None else min(lookup.limit, bound + 1)
+    text = f"{query[:lookup.head]}\nLIMIT {limit}" + (f" OFFSET {lookup.offset}" if lookup.offset else "")
     try:
         body = store.query(text, prefixes=PREFIXES, base_iri=BASE_IRI).serialize(format=ox.QueryResultsFormat.JSON)
     except (SyntaxError, ValueError, RuntimeError, TypeError):

@@ -151,6 +151,9 @@ SAME = [
     "SELECT ?s ?unbound WHERE { ?s a cakg:Group }",
     "SELECT ?s WHERE { ?s ?p 'no such literal' }",
     "SELECT ?s WHERE { ?s a cakg:Group } # } UNION { ?a ?b ?c",
+    "SELECT * { ?s rdfs:label ?l } LIMIT 100000",
+    "SELECT ?s WHERE { ?s a cakg:Group } LIMIT 100000 OFFSET 2",
+    "SELECT ?s WHERE { ?s a cakg:Group } OFFSET 1 LIMIT 5000 # trailing",
 ]
 
 
@@ -180,7 +183,42 @@ def test_more_rows_than_the_bound_go_to_the_pool(native, monkeypatch):
     monkeypatch.setattr(lookup, "FAST_ROWS", total)
     assert lookup.answer(native, job)["rows"] == total
     assert lookup.answer(native, {**job, "row_cap": total - 1}) is None  # the pool cuts and says so
-    assert lookup.answer(native, {**job, "query": job["query"] + " LIMIT 100000"}) is None
+    # a LIMIT past the bound: the engine still reads at most bound + 1 rows, so when they fit the
+    # answer is whole and given here; when they do not, the pool answers
+    big = {**job, "query": job["query"] + " LIMIT 100000"}
+    assert lookup.answer(native, big)["rows"] == total
+    monkeypatch.setattr(lookup, "FAST_ROWS", total - 1)
+    assert lookup.answer(native, big) is None
+
+
+def test_the_engine_never_reads_past_the_bound(native, monkeypatch):
+    seen = []
+
+    class Spy:
+        def query(self, text, **kwargs):
+            seen.append(text)
+            return native.query(text, **kwargs)
+
+    monkeypatch.setattr(lookup, "FAST_ROWS", 7)
+    for query, sent in [
+            ("SELECT * WHERE { ?s ?p ?o }", "SELECT * WHERE { ?s ?p ?o }\nLIMIT 8"),
+            ("SELECT * WHERE { ?s ?p ?o } LIMIT 100000 OFFSET 3", "SELECT * WHERE { ?s ?p ?o } \nLIMIT 8 OFFSET 3"),
+            ("SELECT * WHERE { ?s ?p ?o } OFFSET 3 LIMIT 2 # a comment", "SELECT * WHERE { ?s ?p ?o } \nLIMIT 2 OFFSET 3"),
+            ("SELECT * WHERE { ?s ?p ?o } # } LIMIT 1", "SELECT * WHERE { ?s ?p ?o } # } LIMIT 1\nLIMIT 8")]:
+        lookup.answer(Spy(), {"query": query, "row_cap": 10_000})
+        assert seen[-1] == sent
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(values=st.lists(st.text(alphabet='ab"\\{},:[] \n\u00e9', max_size=12), max_size=6))
+def test_rows_are_counted_whatever_the_literals_hold(values):
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    for k, v in enumerate(values):
+        store.add(ox.Quad(ox.NamedNode(f"http://e/{k}"), ox.NamedNode("http://e/p"), ox.Literal(v)))
+    body = store.query("SELECT ?s ?o WHERE { ?s ?p ?o }").serialize(format=ox.QueryResultsFormat.JSON)
+    assert lookup.count_rows(body) == len(json.loads(body)["results"]["bindings"]) == len(values)
 
 
 def test_an_engine_syntax_error_goes_to_the_pool(native):
