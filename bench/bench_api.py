@@ -65,6 +65,29 @@ def bare_app():
     return app
 
 
+def plain_app():
+    """The bare route, plus ``POST /plain`` (form ``query=``): the query run over the persistent
+    store at $BENCH_STORE (opened read-only) by a plain pyoxigraph route, no guard, no pool, no
+    middleware. What the engine alone costs over HTTP, the floor of a light SPARQL lookup."""
+    from urllib.parse import parse_qs
+
+    import pyoxigraph as ox
+    from fastapi.responses import Response
+
+    from graph.vocab import PREFIXES
+
+    app = bare_app()
+    store = ox.Store.read_only(os.environ["BENCH_STORE"])
+
+    async def plain(request):  # a plain Starlette route: the request as it comes, no parameter parsing
+        query = parse_qs((await request.body()).decode())["query"][0]
+        body = store.query(query, prefixes=PREFIXES).serialize(format=ox.QueryResultsFormat.JSON)
+        return Response(body, media_type="application/sparql-results+json")
+
+    app.router.add_route("/plain", plain, methods=["POST"])
+    return app
+
+
 def rdflib_app():
     """rdflib-endpoint over an in-memory rdflib graph loaded from $BENCH_NT."""
     from rdflib import Graph
