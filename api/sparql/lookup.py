@@ -10,6 +10,10 @@ evaluates them over the store the server already has open, at most ``FAST_ROWS``
 else, or a lookup with more rows than that, goes to the pool as before. The engine is sent the
 query with its ``LIMIT`` lowered to ``FAST_ROWS + 1`` (or that limit added), so it never reads
 more rows than that here, whatever limit the client wrote; when the rows fit, the answer is whole.
+Before that, a lookup whose own ``LIMIT`` does not keep it within the bound is probed: an ``ASK``
+whether a row follows the first ``FAST_ROWS`` (after the offset), which skips rows without writing
+their terms out, so a lookup that goes to the pool anyway costs the event loop about 0.5 ms at
+1 M triples instead of the 8-11 ms of writing 1,000 rows.
 
 The tokenizer accepts only: a prologue of ``PREFIX``/``BASE``; ``SELECT`` with ``*`` or plain
 variables; an optional ``WHERE``; braces round exactly one triple whose terms are variables, IRIs,
@@ -24,9 +28,9 @@ guard (:mod:`api.sparql.guard`) would refuse: none of its refusals (updates, ``S
 if it calls it a syntax error, the query goes to the pool, whose guard words the error.
 
 >>> recognise("SELECT ?p ?o WHERE { id:imu ?p ?o }")
-Lookup(limit=None, offset=0, head=35)
+Lookup(limit=None, offset=0, select=0, head=35)
 >>> recognise("SELECT * { ?s rdfs:label 'IMU'@en . } LIMIT 5 OFFSET 2")
-Lookup(limit=5, offset=2, head=38)
+Lookup(limit=5, offset=2, select=0, head=38)
 >>> recognise("SELECT ?s WHERE { ?s ?p ?s }") is None  # a repeated variable
 True
 >>> recognise("SELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } }") is None
@@ -61,11 +65,13 @@ _TOKEN = re.compile(
 
 
 class Lookup(NamedTuple):
-    """A recognised lookup: its ``LIMIT`` (None: none), ``OFFSET`` (0: none), and where in the text
-    its ``LIMIT``/``OFFSET`` clauses start (``head``: the query without them is ``text[:head]``)."""
+    """A recognised lookup: its ``LIMIT`` (None: none), ``OFFSET`` (0: none), where in the text its
+    ``SELECT`` starts (after the prologue) and where its ``LIMIT``/``OFFSET`` clauses start
+    (``head``: the query without them is ``text[:head]``)."""
 
     limit: int | None
     offset: int
+    select: int
     head: int
 
 
@@ -109,6 +115,7 @@ def recognise(query: str) -> Lookup | None:
             i += 2
     if not word(i, "SELECT"):
         return None
+    select = starts[i]
     i += 1
     if i < n and tokens[i] == ("punct", "*"):
         i += 1
@@ -153,7 +160,7 @@ def recognise(query: str) -> Lookup | None:
         i += 2
     if offset is not None and offset > MAX_OFFSET:
         return None
-    return Lookup(limit, offset or 0, head)
+    return Lookup(limit, offset or 0, select, head)
 
 
 # ---------------------------------------------------------------------------- answering
@@ -180,6 +187,20 @@ def count_rows(body: bytes) -> int:
     if bindings.startswith(b"]"):
         return 0
     return bindings.count(b"},{") + 1
+
+
+def _more_rows_than(store, query: str, lookup: Lookup, bound: int) -> bool:
+    """Whether the lookup has more than ``bound`` rows (after its offset), asked without reading
+    them: the engine skips rows without writing their terms out, which is most of a lookup's cost
+    (about 0.5 ms to skip 1,000 rows at 1 M triples, against 8-11 ms to write them), so a lookup
+    the pool must answer anyway costs the event loop little."""
+    from graph.vocab import PREFIXES
+
+    from .worker import BASE_IRI
+
+    probe = (f"{query[:lookup.select]}ASK {{ {query[lookup.select:lookup.head]}\n"
+             f"OFFSET {lookup.offset + bound} LIMIT 1 }}")
+    return bool(store.query(probe, prefixes=PREFIXES, base_iri=BASE_IRI))
 
 
 def answer(store, job: dict) -> dict | None:
@@ -216,6 +237,8 @@ def answer(store, job: dict) -> dict | None:
     limit = bound + 1 if lookup.limit is None else min(lookup.limit, bound + 1)
     text = f"{query[:lookup.head]}\nLIMIT {limit}" + (f" OFFSET {lookup.offset}" if lookup.offset else "")
     try:
+        if limit > bound and _more_rows_than(store, query, lookup, bound):
+            return None
         body = store.query(text, prefixes=PREFIXES, base_iri=BASE_IRI).serialize(format=ox.QueryResultsFormat.JSON)
     except (SyntaxError, ValueError, RuntimeError, TypeError):
         return None

@@ -200,13 +200,23 @@ def test_the_engine_never_reads_past_the_bound(native, monkeypatch):
             return native.query(text, **kwargs)
 
     monkeypatch.setattr(lookup, "FAST_ROWS", 7)
-    for query, sent in [
-            ("SELECT * WHERE { ?s ?p ?o }", "SELECT * WHERE { ?s ?p ?o }\nLIMIT 8"),
-            ("SELECT * WHERE { ?s ?p ?o } LIMIT 100000 OFFSET 3", "SELECT * WHERE { ?s ?p ?o } \nLIMIT 8 OFFSET 3"),
-            ("SELECT * WHERE { ?s ?p ?o } OFFSET 3 LIMIT 2 # a comment", "SELECT * WHERE { ?s ?p ?o } \nLIMIT 2 OFFSET 3"),
-            ("SELECT * WHERE { ?s ?p ?o } # } LIMIT 1", "SELECT * WHERE { ?s ?p ?o } # } LIMIT 1\nLIMIT 8")]:
-        lookup.answer(Spy(), {"query": query, "row_cap": 10_000})
-        assert seen[-1] == sent
+    pattern = "SELECT * WHERE { ?s a cakg:Claim }"
+    # without a LIMIT of at most the bound: first ask whether more rows than the bound follow the
+    # offset (without reading them), then read at most bound + 1
+    for query, sent, pooled in [
+            (pattern, [f"ASK {{ {pattern}\nOFFSET 7 LIMIT 1 }}"], True),
+            (f"{pattern} LIMIT 100000 OFFSET 3", [f"ASK {{ {pattern} \nOFFSET 10 LIMIT 1 }}"], True),
+            (f"{pattern} OFFSET 3 LIMIT 2 # a comment", [f"{pattern} \nLIMIT 2 OFFSET 3"], False),
+            (f"PREFIX ex: <http://e/> {pattern} # }} LIMIT 1",
+             [f"PREFIX ex: <http://e/> ASK {{ {pattern} # }} LIMIT 1\nOFFSET 7 LIMIT 1 }}"], True)]:
+        seen.clear()
+        assert (lookup.answer(Spy(), {"query": query, "row_cap": 10_000}) is None) == pooled, query
+        assert seen == sent, query  # past the bound, only the probe ran: no row was read here
+    # few rows: the probe says so, and the rows are read
+    seen.clear()
+    few = "SELECT ?p WHERE { id:imu ?p id:taliban }"
+    rows = lookup.answer(Spy(), {"query": few, "row_cap": 10_000})["rows"]
+    assert 0 < rows <= 7 and seen == [f"ASK {{ {few}\nOFFSET 7 LIMIT 1 }}", f"{few}\nLIMIT 8"]
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
