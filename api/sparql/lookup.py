@@ -40,6 +40,7 @@ True
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 FAST_ROWS = 1_000  # a lookup with more rows than this is answered by the pool (bounded work here)
@@ -91,6 +92,7 @@ def _tokens(text: str) -> tuple[list[tuple[str, str]], list[int]] | None:
     return out, starts
 
 
+@lru_cache(maxsize=1024)  # a pure function of the text; a client repeats its lookups (texts of at most MAX_LENGTH)
 def recognise(query: str) -> Lookup | None:
     """The query's :class:`Lookup` if it is a one-pattern SELECT this module answers (see the
     module text), else None. ``query`` is the canonical text (:func:`~api.sparql.guard.canonical_query`)."""
