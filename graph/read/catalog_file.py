@@ -230,8 +230,8 @@ class SearchTable(SearchIndex):
     # ------------------------------------------------------------------ ranked and paged in SQL
     def _scored(self, f: int, words: list[str], qc: str) -> tuple[list[str], list]:
         """SELECTs of ``(f, i, e, s)``: every name matching form ``f`` of the query with its score
-        (as :meth:`SearchIndex._score`), from the three candidate sets of
-        :meth:`SearchIndex._candidates`; a name may come more than once (with the same score)."""
+        (as :meth:`SearchIndex._score`), from the candidate sets of :meth:`SearchIndex._candidates`
+        (those another one holds left out); a name may come more than once (with the same score)."""
         # a word of the name starts with w exactly when ' ' + w is inside ' ' + the name's words
         every_word = " AND ".join(["instr(' ' || n.words, ?) > 0"] * len(words))
         spaced = [" " + w for w in words]
@@ -239,17 +239,22 @@ class SearchTable(SearchIndex):
                  f"WHEN {every_word} THEN 60 ELSE 40 END + 5 * n.is_label")
         score_args = [qc, len(qc), qc, *spaced]
         head = f"SELECT {f}, n.i, n.e, {score} FROM "
-        # the name starts with the query (a text starts with p exactly when p <= text < p + _TOP)
-        sql = [head + "name n WHERE n.compact >= ? AND n.compact < ?"]
-        args = [*score_args, qc, qc + _TOP]
-        # every query word starts a word of the name: the postings of the rarest, each name checked
-        rare = min(words, key=lambda w: (self._prefix_postings(w), w))
-        sql.append(head + f"word w CROSS JOIN name n ON n.i = w.i WHERE w.word >= ? AND w.word < ? AND {every_word}")
-        args += [*score_args, rare, rare + _TOP, *spaced]
+        sql: list[str] = []
+        args: list = []
         gram = self._rarest_gram(qc) if len(qc) >= 3 else None
         if gram is not None:  # the query inside the name: the names with its rarest trigram, each checked
             sql.append(head + "gram g CROSS JOIN name n ON n.i = g.i WHERE g.gram = ? AND instr(n.compact, ?) > 0")
             args += [*score_args, gram, qc]
+        if len(qc) < 3:  # (else a name starting with the query has it inside: found above, if any)
+            # the name starts with the query (a text starts with p exactly when p <= text < p + _TOP)
+            sql.append(head + "name n WHERE n.compact >= ? AND n.compact < ?")
+            args += [*score_args, qc, qc + _TOP]
+        if len(words) > 1 or len(qc) < 3:  # (else a word starting with the query has it inside)
+            # every query word starts a word of the name: the postings of the rarest, each name checked
+            rare = min(words, key=lambda w: (self._prefix_postings(w), w))
+            sql.append(head + "word w CROSS JOIN name n ON n.i = w.i "
+                       f"WHERE w.word >= ? AND w.word < ? AND {every_word}")
+            args += [*score_args, rare, rare + _TOP, *spaced]
         return sql, args
 
     def search(self, q: str, kind: str | None = None, limit: int = 20, offset: int = 0) -> dict:
@@ -269,23 +274,24 @@ class SearchTable(SearchIndex):
         sql = (f"WITH scored(f, i, e, s) AS ({' UNION ALL '.join(parts)}), "
                f"best AS (SELECT e, max(s) AS s, max(s * {1 << 40} - (f * {1 << 32} + i)) AS key, "
                f"min(f * {1 << 32} + i) AS first FROM scored GROUP BY e), "
-               f"ranked AS (SELECT b.e, b.s, (b.s * {1 << 40} - b.key) % {1 << 32} AS i, b.first, h.entity, "
-               f"h.label_len, h.label_key FROM best b JOIN hit h ON h.e = b.e"
-               f"{' WHERE h.kind = ?' if kind is not None else ''}), "
-               f"page AS (SELECT row_number() OVER (ORDER BY s DESC, label_len, label_key, first) AS k, * "
-               f"FROM ranked ORDER BY k{'' if sliced else ' LIMIT ? OFFSET ?'}) "
+               f"ranked AS (SELECT b.e, b.s, b.key, b.first, h.label_len, h.label_key FROM best b "
+               f"JOIN hit h ON h.e = b.e{' WHERE h.kind = ?' if kind is not None else ''}), "
+               f"page AS (SELECT e, s, key, label_len, label_key, first FROM ranked "
+               f"ORDER BY s DESC, label_len, label_key, first{'' if sliced else ' LIMIT ? OFFSET ?'}) "
                f"SELECT (SELECT count(*) FROM ranked), (SELECT count(*) FROM best), "
-               f"(SELECT json_group_array(json_array(k, s, (SELECT text FROM name WHERE name.i = page.i), "
-               f"json(entity))) FROM page)")
+               f"(SELECT json_group_array(json_array(s, label_len, label_key, first, "
+               f"(SELECT text FROM name WHERE name.i = (s * {1 << 40} - key) % {1 << 32}), "
+               f"(SELECT json(entity) FROM hit WHERE hit.e = page.e))) FROM page)")
         args += [kind] if kind is not None else []
         args += [] if sliced else [limit, offset]
         total, matched, page = self.file._db().execute(sql, args).fetchone()
         if not matched:
             return self._page(self._fallback(q), kind, limit, offset)
-        rows = sorted(json.loads(page))
+        # the page's order again (an aggregate keeps no order): by the keys it was cut by
+        rows = sorted(json.loads(page), key=lambda r: (-r[0], r[1], r[2], r[3]))
         if sliced:
             rows = rows[offset:offset + limit]
-        return {"total": total, "items": [{**entity, "matched": text, "score": s} for _, s, text, entity in rows]}
+        return {"total": total, "items": [{**entity, "matched": text, "score": s} for s, _, _, _, text, entity in rows]}
 
     # the close-spelling fallback compares the query with every name and word
     @cached_property
