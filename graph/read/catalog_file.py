@@ -46,12 +46,17 @@ CREATE TABLE entity (pos INTEGER PRIMARY KEY, id TEXT UNIQUE, kind TEXT, label T
                      labels TEXT, aliases TEXT);
 CREATE TABLE hit (e INTEGER PRIMARY KEY, entity TEXT, kind TEXT, label_len INTEGER, label_key TEXT);
 CREATE TABLE name (i INTEGER PRIMARY KEY, e INTEGER, text TEXT, is_label INTEGER, compact TEXT, words TEXT);
-CREATE TABLE word (word TEXT, i INTEGER, PRIMARY KEY (word, i)) WITHOUT ROWID;
+CREATE TABLE word (word TEXT, i INTEGER, words TEXT, PRIMARY KEY (word, i)) WITHOUT ROWID;
 CREATE TABLE gram (gram TEXT, i INTEGER, PRIMARY KEY (gram, i)) WITHOUT ROWID;
 CREATE TABLE vocab (word TEXT PRIMARY KEY, start INTEGER) WITHOUT ROWID;
 CREATE TABLE gram_count (gram TEXT PRIMARY KEY, n INTEGER) WITHOUT ROWID;
 """
 _INDEXES = "CREATE INDEX name_compact ON name (compact);"
+
+
+def _spaced(words: tuple[str, ...]) -> str:
+    """A name's words as stored: each after a space, so ``' ' + w`` is inside exactly when a word starts with ``w``."""
+    return "".join(" " + w for w in words)
 
 
 def write_catalog_file(store, folder: Path, triples: int | None = None) -> Path:
@@ -76,8 +81,9 @@ def write_catalog_file(store, folder: Path, triples: int | None = None) -> Path:
             (e, json.dumps(entity, ensure_ascii=False), entity["kind"], len(entity["label"]), entity["label"].lower())
             for e, entity in enumerate(index.entities)))
         db.executemany("INSERT INTO name VALUES (?, ?, ?, ?, ?, ?)", (
-            (i, n.entity, n.text, int(n.is_label), n.compact, " ".join(n.words)) for i, n in enumerate(index.names)))
-        db.executemany("INSERT INTO word VALUES (?, ?)", ((w, i) for w, ids in index.postings.items() for i in ids))
+            (i, n.entity, n.text, int(n.is_label), n.compact, _spaced(n.words)) for i, n in enumerate(index.names)))
+        db.executemany("INSERT INTO word VALUES (?, ?, ?)", (
+            (w, i, _spaced(index.names[i].words)) for w, ids in sorted(index.postings.items()) for i in ids))
         db.executemany("INSERT INTO gram VALUES (?, ?)", ((g, i) for g, ids in index.grams.items() for i in ids))
         db.executemany("INSERT INTO gram_count VALUES (?, ?)", ((g, len(ids)) for g, ids in index.grams.items()))
         start = 0  # postings of the words before each word (in sorted order): a prefix's postings counted in two reads
@@ -232,8 +238,8 @@ class SearchTable(SearchIndex):
         """SELECTs of ``(f, i, e, s)``: every name matching form ``f`` of the query with its score
         (as :meth:`SearchIndex._score`), from the candidate sets of :meth:`SearchIndex._candidates`
         (those another one holds left out); a name may come more than once (with the same score)."""
-        # a word of the name starts with w exactly when ' ' + w is inside ' ' + the name's words
-        every_word = " AND ".join(["instr(' ' || n.words, ?) > 0"] * len(words))
+        # a word of the name starts with w exactly when ' ' + w is inside its (spaced) words
+        every_word = " AND ".join(["instr(n.words, ?) > 0"] * len(words))
         spaced = [" " + w for w in words]
         score = (f"CASE WHEN n.compact = ? THEN 100 WHEN substr(n.compact, 1, ?) = ? THEN 80 "
                  f"WHEN {every_word} THEN 60 ELSE 40 END + 5 * n.is_label")
@@ -252,8 +258,8 @@ class SearchTable(SearchIndex):
         if len(words) > 1 or len(qc) < 3:  # (else a word starting with the query has it inside)
             # every query word starts a word of the name: the postings of the rarest, each name checked
             rare = min(words, key=lambda w: (self._prefix_postings(w), w))
-            sql.append(head + "word w CROSS JOIN name n ON n.i = w.i "
-                       f"WHERE w.word >= ? AND w.word < ? AND {every_word}")
+            sql.append(head + "word w CROSS JOIN name n ON n.i = w.i "  # (the postings hold the words too)
+                       f"WHERE w.word >= ? AND w.word < ? AND {every_word.replace('n.words', 'w.words')}")
             args += [*score_args, rare, rare + _TOP, *spaced]
         return sql, args
 
