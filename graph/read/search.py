@@ -12,7 +12,13 @@ A query is answered from the index, never by scanning every name:
 * nothing found: close spellings (typos, other transliterations) with rapidfuzz's ``ratio``.
 
 Ranking: exact name > name starting with the query > every word a prefix > inside the name >
-close spelling; a label beats an alias; ties by shorter label.
+close spelling; a label beats an alias; ties by shorter label, then lower-cased label, then the
+order found.
+
+:class:`SearchIndex` holds the index in memory (built from the catalog's entities). A store with
+a catalog file is searched by its subclass :class:`graph.read.catalog_file.SearchTable` instead,
+which computes the same candidates, scores and order in SQLite, one statement per search, and
+gives the same answers.
 
 >>> from graph.testing import fixture_catalog
 >>> search_entities(fixture_catalog(), "ktj")["items"][0]["id"]
