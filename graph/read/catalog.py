@@ -687,21 +687,16 @@ class Catalog:
 
     # -------------------------------------------------------------- search
     def search_index(self):
-        """The name index of every entity (:class:`graph.read.search.SearchIndex`), built once."""
+        """The name index of every entity (:class:`graph.read.search.SearchIndex`), built once; for
+        a store with a catalog file, its :class:`~graph.read.catalog_file.SearchTable` (nothing
+        read into memory: SQLite answers each search)."""
         from .search import SearchIndex
 
         def build():
             file = self.file()
             if file is None:
                 return SearchIndex(search_entries(self.entities()))
-            table = file.search_table()  # answers at once; the in-memory copy replaces it when read
-
-            def swap():
-                memory = table.in_memory()
-                with self._lock:
-                    self._memo["search"] = memory
-            threading.Thread(target=swap, daemon=True, name="cakg-search-index").start()
-            return table
+            return file.search_table()
         return self.memo("search", build)
 
     def file(self):

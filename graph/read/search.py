@@ -12,7 +12,13 @@ A query is answered from the index, never by scanning every name:
 * nothing found: close spellings (typos, other transliterations) with rapidfuzz's ``ratio``.
 
 Ranking: exact name > name starting with the query > every word a prefix > inside the name >
-close spelling; a label beats an alias; ties by shorter label.
+close spelling; a label beats an alias; ties by shorter label, then lower-cased label, then the
+order found.
+
+:class:`SearchIndex` holds the index in memory (built from the catalog's entities). A store with
+a catalog file is searched by its subclass :class:`graph.read.catalog_file.SearchTable` instead,
+which computes the same candidates, scores and order in SQLite, one statement per search, and
+gives the same answers.
 
 >>> from graph.testing import fixture_catalog
 >>> search_entities(fixture_catalog(), "ktj")["items"][0]["id"]
@@ -173,21 +179,48 @@ class SearchIndex:
                     best[name.entity] = (score, name.text)
 
     # ------------------------------------------------------------------ search
-    def search(self, q: str, kind: str | None = None, limit: int = 20, offset: int = 0) -> dict:
-        """``{"total", "items"}``: entities matching ``q``, best first; each item is the entity
-        dict plus ``matched`` (the name that matched) and ``score``. ``ValueError`` for a text
-        with no letters or digits, or one longer than :data:`MAX_QUERY_LENGTH` characters or
-        :data:`MAX_QUERY_WORDS` words."""
+    @staticmethod
+    def _forms(q: str) -> list[tuple[list[str], str]]:
+        """``(words, compact)`` of each form of ``q`` searched (folded, then transliterated if it
+        differs; empty forms left out), after the checks :meth:`search` documents."""
         if len(q) > MAX_QUERY_LENGTH:
             raise ValueError(f"the search text has {len(q)} characters; the limit is {MAX_QUERY_LENGTH}")
-        best: dict[int, tuple[int, str]] = {}
+        forms = []
         for form in dict.fromkeys((fold(q), transliterate(q))):
             words = form.split()
             if len(words) > MAX_QUERY_WORDS:
                 raise ValueError(f"the search text has {len(words)} words; the limit is {MAX_QUERY_WORDS}")
             qc = form.replace(" ", "")
-            if not qc:
-                continue
+            if qc:
+                forms.append((words, qc))
+        if not any(fold(q).split()):
+            raise ValueError("the search text has no letters or digits")
+        return forms
+
+    def _fallback(self, q: str) -> dict[int, tuple[int, str]]:
+        """``{entity: (score, matched name)}`` of the close spellings of ``q`` (nothing else matched)."""
+        best: dict[int, tuple[int, str]] = {}
+        qc = fold(q).replace(" ", "")
+        self._close_spellings(qc, self.unique_compacts, self.by_compact, best)
+        if not best and " " not in fold(q):  # a single word: compare it with single words of names
+            self._close_spellings(qc, self.words, self.postings, best)
+        return best
+
+    def _page(self, best: dict[int, tuple[int, str]], kind: str | None, limit: int, offset: int) -> dict:
+        """Rank ``best`` (ties: shorter label, then label, then first found) and cut the page."""
+        entities = self._fetch_entities(best)
+        hits = [(s, text, entities[e]) for e, (s, text) in best.items() if kind is None or entities[e]["kind"] == kind]
+        hits.sort(key=lambda h: (-h[0], len(h[2]["label"]), h[2]["label"].lower()))
+        items = [{**e, "matched": m, "score": s} for s, m, e in hits[offset:offset + limit]]
+        return {"total": len(hits), "items": items}
+
+    def search(self, q: str, kind: str | None = None, limit: int = 20, offset: int = 0) -> dict:
+        """``{"total", "items"}``: entities matching ``q``, best first; each item is the entity
+        dict plus ``matched`` (the name that matched) and ``score``. ``ValueError`` for a text
+        with no letters or digits, or one longer than :data:`MAX_QUERY_LENGTH` characters or
+        :data:`MAX_QUERY_WORDS` words."""
+        best: dict[int, tuple[int, str]] = {}
+        for words, qc in self._forms(q):
             found = sorted(self._candidates(words, qc))
             names = self._fetch_names(found)
             for i in found:
@@ -195,19 +228,7 @@ class SearchIndex:
                 s = self._score(words, qc, name)
                 if s and s > best.get(name.entity, (0, ""))[0]:
                     best[name.entity] = (s, name.text)
-        if not any(fold(q).split()):
-            raise ValueError("the search text has no letters or digits")
-        if not best:
-            qc = fold(q).replace(" ", "")
-            self._close_spellings(qc, self.unique_compacts, self.by_compact, best)
-            if not best and " " not in fold(q):  # a single word: compare it with single words of names
-                self._close_spellings(qc, self.words, self.postings, best)
-        entities = self._fetch_entities(best)
-        hits = [(s, text, entities[e]) for e, (s, text) in best.items() if kind is None or entities[e]["kind"] == kind]
-        hits.sort(key=lambda h: (-h[0], len(h[2]["label"]), h[2]["label"].lower()))
-        items = [{**e, "matched": m, "score": s} for s, m, e in hits[offset:offset + limit]]
-        return {"total": len(hits), "items": items}
-
+        return self._page(best or self._fallback(q), kind, limit, offset)
 
 def search_entities(cat: "Catalog", q: str, kind: str | None = None, limit: int = 20, offset: int = 0) -> dict:
     """Entities of a catalog whose label or an alias matches ``q``, best first (see the module
