@@ -148,7 +148,9 @@ def measure(url: str, method: str = "GET", data: dict | None = None, headers: di
             n: int = 200, budget: float = 30.0, threads: int = 4, warmup: int = 3, timeout: float = 900) -> dict:
     """Sequential latency (p50, p99, ms) over up to ``n`` requests or ``budget`` seconds, then
     throughput (requests/s) with ``threads`` concurrent clients for up to ``n`` requests/``budget``
-    (sequential throughput for slow queries, or with ``threads=1``)."""
+    (sequential throughput for slow queries, or with ``threads=1``). Each concurrent client
+    connects from its own loopback address (127.0.0.2, .3 ...), so the SPARQL endpoint's
+    per-client cap applies to each of them, as to separate users."""
     import httpx
 
     def call(client):
@@ -166,8 +168,8 @@ def measure(url: str, method: str = "GET", data: dict | None = None, headers: di
     done, lock = [0], threading.Lock()
     stop_at = time.perf_counter() + min(budget, max(2.0, 4 * sum(lat)))
 
-    def worker():
-        with httpx.Client(timeout=timeout) as client:
+    def worker(k: int):
+        with httpx.Client(timeout=timeout, transport=httpx.HTTPTransport(local_address=f"127.0.0.{2 + k}")) as client:
             while time.perf_counter() < stop_at:
                 with lock:
                     if done[0] >= n:
@@ -176,7 +178,7 @@ def measure(url: str, method: str = "GET", data: dict | None = None, headers: di
                 call(client)
 
     t0 = time.perf_counter()
-    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    pool = [threading.Thread(target=worker, args=(k,)) for k in range(threads)]
     for t in pool:
         t.start()
     for t in pool:
