@@ -410,7 +410,8 @@ def main() -> None:
                         n=args.n, budget=args.budget, threads=1)
         report["plain light SPARQL"] = plain
         rows.append(("light SPARQL through a plain pyoxigraph route (no guard, pool or middleware)",
-                     f"{plain['p50']:.2f}/{plain['p99']:.2f} ms", f"the engine's floor: ×{plain['p50'] / floor_http['p50']:.2f} bare p50", ""))
+                     f"{plain['p50']:.2f}/{plain['p99']:.2f} ms",
+                     f"the engine's floor: ×{plain['p50'] / floor_http['p50']:.2f} bare p50", ""))
         for b in backends:
             env = {"CAKG_SPARQL_TIMEOUT": "5"}
             cli = ["--data", str(work / "data")] if b == "embedded" else ["--store", urls[b]]

@@ -92,7 +92,7 @@ def _tokens(text: str) -> tuple[list[tuple[str, str]], list[int]] | None:
     return out, starts
 
 
-@lru_cache(maxsize=1024)  # a pure function of the text; a client repeats its lookups (texts of at most MAX_LENGTH)
+@lru_cache(maxsize=1024)  # a pure function of the text (at most MAX_LENGTH); clients repeat their lookups
 def recognise(query: str) -> Lookup | None:
     """The query's :class:`Lookup` if it is a one-pattern SELECT this module answers (see the
     module text), else None. ``query`` is the canonical text (:func:`~api.sparql.guard.canonical_query`)."""
@@ -167,7 +167,8 @@ def recognise(query: str) -> Lookup | None:
 
 # ---------------------------------------------------------------------------- answering
 
-_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')  # a JSON string, escapes included (unrolled: no per-character alternation)
+# a JSON string, escapes included (the loop unrolled: no alternation tried at every character)
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
 
 
 def count_rows(body: bytes) -> int:
