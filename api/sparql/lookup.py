@@ -8,7 +8,7 @@ the worker pool (:mod:`api.sparql.pool`), a pipe and rdflib's parse of every new
 overhead: :func:`recognise` finds them with a strict tokenizer (no parser), and :func:`answer`
 evaluates them over the store the server already has open, at most ``FAST_ROWS`` rows; anything
 else, or a lookup with more rows than that, goes to the pool as before. The engine is sent the
-query with its ``LIMIT`` lowered to ``FAST_ROWS + 1`` (or that limit added), so it never reads
+query with its ``LIMIT`` lowered to ``FAST_ROWS`` (or that limit added), so it never writes
 more rows than that here, whatever limit the client wrote; when the rows fit, the answer is whole.
 Before that, a lookup whose own ``LIMIT`` does not keep it within the bound is probed: an ``ASK``
 whether a row follows the first ``FAST_ROWS`` (after the offset), which skips rows without writing
@@ -43,6 +43,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from typing import NamedTuple
+
+from graph.formats import results_format
+from graph.vocab import PREFIXES
+
+from .guard import canonical_query
+from .worker import BASE_IRI, capped
 
 # a lookup with more rows than this is answered by the pool: the rows written on the event loop are
 # bounded (250 rows of three variables took 1.7 ms at 1 M triples, 1,000 rows 6.8 ms)
@@ -200,10 +206,6 @@ def _more_rows_than(store, query: str, lookup: Lookup, bound: int) -> bool:
     them: the engine skips rows without writing their terms out, which is most of a lookup's cost
     (about 0.4 ms to skip 1,000 rows at 1 M triples, against 8-11 ms to write them), so a lookup
     the pool must answer anyway costs the event loop little."""
-    from graph.vocab import PREFIXES
-
-    from .worker import BASE_IRI
-
     probe = (f"{query[:lookup.select]}ASK {{ {query[lookup.select:lookup.head]}\n"
              f"OFFSET {lookup.offset + bound} LIMIT 1 }}")
     return bool(store.query(probe, prefixes=PREFIXES, base_iri=BASE_IRI))
@@ -227,30 +229,23 @@ def answer(store, job: dict) -> dict | None:
     """
     import pyoxigraph as ox
 
-    from graph.formats import results_format
-    from graph.vocab import PREFIXES
-
-    from .guard import canonical_query
-    from .worker import BASE_IRI, capped
-
     query, error = canonical_query(job["query"])
     lookup = recognise(query) if error is None else None
     if lookup is None:
         return None
     bound = min(int(job.get("row_cap", 10_000)), FAST_ROWS)
-    # the engine reads at most bound + 1 rows (past the bound the pool answers): a larger LIMIT of
-    # the client's, or none, becomes LIMIT bound + 1, on its own line (the head may end in a comment)
-    limit = bound + 1 if lookup.limit is None else min(lookup.limit, bound + 1)
+    # at most bound rows are written here: a lookup whose own LIMIT does not keep it within the
+    # bound is probed first (more rows: the pool answers), then read with its LIMIT lowered to the
+    # bound, on its own line (the head may end in a comment)
+    limit = bound if lookup.limit is None else min(lookup.limit, bound)
     text = f"{query[:lookup.head]}\nLIMIT {limit}" + (f" OFFSET {lookup.offset}" if lookup.offset else "")
     try:
-        if limit > bound and _more_rows_than(store, query, lookup, bound):
+        if (lookup.limit is None or lookup.limit > bound) and _more_rows_than(store, query, lookup, bound):
             return None
         body = store.query(text, prefixes=PREFIXES, base_iri=BASE_IRI).serialize(format=ox.QueryResultsFormat.JSON)
     except (SyntaxError, ValueError, RuntimeError, TypeError):
         return None
-    rows = count_rows(body)
-    if rows > bound:
-        return None
+    rows = count_rows(body)  # for X-SPARQL-Rows (at most bound, by the probe or the client's LIMIT)
     media = job.get("result_media") or "application/sparql-results+json"
     fmt = results_format(media)
     if fmt != ox.QueryResultsFormat.JSON:

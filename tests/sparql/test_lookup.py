@@ -183,7 +183,7 @@ def test_more_rows_than_the_bound_go_to_the_pool(native, monkeypatch):
     monkeypatch.setattr(lookup, "FAST_ROWS", total)
     assert lookup.answer(native, job)["rows"] == total
     assert lookup.answer(native, {**job, "row_cap": total - 1}) is None  # the pool cuts and says so
-    # a LIMIT past the bound: the engine still reads at most bound + 1 rows, so when they fit the
+    # a LIMIT past the bound: the engine still writes at most bound rows, so when they fit the
     # answer is whole and given here; when they do not, the pool answers
     big = {**job, "query": job["query"] + " LIMIT 100000"}
     assert lookup.answer(native, big)["rows"] == total
@@ -202,7 +202,7 @@ def test_the_engine_never_reads_past_the_bound(native, monkeypatch):
     monkeypatch.setattr(lookup, "FAST_ROWS", 7)
     pattern = "SELECT * WHERE { ?s a cakg:Claim }"
     # without a LIMIT of at most the bound: first ask whether more rows than the bound follow the
-    # offset (without reading them), then read at most bound + 1
+    # offset (without reading them), then read at most bound
     for query, sent, pooled in [
             (pattern, [f"ASK {{ {pattern}\nOFFSET 7 LIMIT 1 }}"], True),
             (f"{pattern} LIMIT 100000 OFFSET 3", [f"ASK {{ {pattern} \nOFFSET 10 LIMIT 1 }}"], True),
@@ -216,7 +216,7 @@ def test_the_engine_never_reads_past_the_bound(native, monkeypatch):
     seen.clear()
     few = "SELECT ?p WHERE { id:imu ?p id:taliban }"
     rows = lookup.answer(Spy(), {"query": few, "row_cap": 10_000})["rows"]
-    assert 0 < rows <= 7 and seen == [f"ASK {{ {few}\nOFFSET 7 LIMIT 1 }}", f"{few}\nLIMIT 8"]
+    assert 0 < rows <= 7 and seen == [f"ASK {{ {few}\nOFFSET 7 LIMIT 1 }}", f"{few}\nLIMIT 7"]
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
