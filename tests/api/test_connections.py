@@ -163,6 +163,23 @@ def read_response(sock: socket.socket, within: float) -> tuple[bytes, bytes]:
     return head, body
 
 
+def test_pipelined_requests_are_answered_in_order_and_a_half_head_after_them_is_cut(served):
+    """Two requests written at once (HTTP/1.1 pipelining) are both answered, in order; the half
+    head that follows them gets its own deadline from the second answer, and the connection is
+    closed when it passes without a word more."""
+    with socket.create_connection(("127.0.0.1", served.port), timeout=10) as s:
+        s.sendall(b"GET /stats HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                  b"GET /entities/imu HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json\r\n\r\n"
+                  b"GET /stats HTTP/1.1\r\n")
+        first_head, first = read_response(s, within=10)
+        second_head, second = read_response(s, within=10)
+        answered = time.monotonic()
+        assert first_head.startswith(b"HTTP/1.1 200") and "entities" in json.loads(first), first[:200]
+        assert second_head.startswith(b"HTTP/1.1 200") and json.loads(second)["id"] == "imu", second[:200]
+        assert not wait_until_closed([s], within=HEADER_TIMEOUT + 3)
+        assert time.monotonic() - answered >= HEADER_TIMEOUT - 0.5
+
+
 def test_beyond_the_connection_cap_the_server_answers_503_and_recovers(served):
     """With ``CAKG_HTTP_MAX_CONNECTIONS`` sockets open (sending nothing), a request gets 503 at once
     with a JSON body naming the cap; once the head deadline has closed those sockets (the client
