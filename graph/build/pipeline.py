@@ -211,7 +211,11 @@ def write_store(compiled: Compiled, target: Path, ontology: Path | None = None, 
             _load(store, compiled.chunks())
         if ontology is not None:
             validate_store(store, ontology, progress)
-        store.flush()
+        with _step(progress, "compacting the store"):
+            # the bulk load leaves its data in several files per index; one compacted file each makes
+            # every read cheaper (one lookup of 70 triples at 1 M: 315 -> 263 us) for 0.9 s at build
+            store.flush()
+            store.optimize()
         return len(store)
     finally:
         del store
