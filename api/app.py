@@ -101,7 +101,7 @@ def create_app(store: GraphStore | None = None, settings: Settings | None = None
     from .routers import entities, fragments, relations, sources
     from .views.templating import mount_static
 
-    for router in (entities.router, relations.router, sources.router, sparql.router, fragments.router, views.router):
+    for router in (sparql.router, entities.router, relations.router, sources.router, fragments.router, views.router):
         app.include_router(router)
     install_docs(app)  # (its /static/docs mount before the /static one)
     mount_static(app)
