@@ -335,3 +335,33 @@ def test_uvicorn_options_follow_the_settings():
     assert opts["timeout_keep_alive"] == 3 and opts["limit_concurrency"] == 77
     assert issubclass(opts["http"], HeadDeadlineProtocol) and opts["http"].header_timeout == 4.5
     assert opts["http"].body_timeout == 6.5 and opts["http"].send_timeout == 8.0
+
+
+def test_the_access_log_is_written_in_the_background_and_nothing_queued_is_lost():
+    import io
+    import logging
+
+    from uvicorn.logging import AccessFormatter
+
+    from api.connections import BackgroundAccessLog, log_config
+
+    assert log_config()["handlers"]["access"]["()"] == "api.connections.BackgroundAccessLog"
+    stream = io.StringIO()
+    handler = BackgroundAccessLog(stream)
+    handler.setFormatter(AccessFormatter('%(client_addr)s - "%(request_line)s" %(status_code)s', use_colors=False))
+    logger = logging.getLogger("cakg.test.access")
+    logger.addHandler(handler)
+    logger.propagate, logger.level = False, logging.INFO
+    try:
+        logger.info('%s - "%s %s HTTP/%s" %d', "127.0.0.1:5000", "GET", "/stats", "1.1", 200)
+        deadline = time.monotonic() + 5
+        while not stream.getvalue() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert stream.getvalue() == '127.0.0.1:5000 - "GET /stats HTTP/1.1" 200 OK\n'  # as uvicorn writes it
+        for k in range(200):
+            logger.info('%s - "%s %s HTTP/%s" %d', "127.0.0.1:5000", "GET", f"/entities/e{k}", "1.1", 404)
+    finally:
+        handler.close()  # as at exit: what is still queued is written first
+        logger.removeHandler(handler)
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 201 and lines[-1] == '127.0.0.1:5000 - "GET /entities/e199 HTTP/1.1" 404 Not Found'
