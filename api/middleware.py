@@ -32,6 +32,8 @@ COMMON_HEADERS = [
     (b"referrer-policy", b"same-origin"),
     (b"x-frame-options", b"SAMEORIGIN"),
 ]
+_REPLACED = frozenset({b"content-security-policy", *(name for name, _ in COMMON_HEADERS)})  # a route's own
+_DATA_POLICY_HEADER = (b"content-security-policy", DATA_POLICY.encode())
 
 
 def page_policy(nonce: str | None) -> str:
@@ -58,11 +60,11 @@ class SecurityHeaders:
 
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
-                headers = [(k, v) for k, v in message.get("headers", [])
-                           if k.lower() not in (b"content-security-policy", *(h for h, _ in COMMON_HEADERS))]
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in _REPLACED]
                 ctype = next((v for k, v in headers if k.lower() == b"content-type"), b"")
-                policy = page_policy(nonce) if ctype.startswith(b"text/html") else DATA_POLICY
-                headers += [(b"content-security-policy", policy.encode()), *COMMON_HEADERS]
+                headers.append((b"content-security-policy", page_policy(nonce).encode())
+                               if ctype.startswith(b"text/html") else _DATA_POLICY_HEADER)
+                headers += COMMON_HEADERS
                 message = {**message, "headers": headers}
             await send(message)
 

@@ -87,7 +87,7 @@ def _refuse_dataset(params: dict[str, list[str]]) -> None:
 
 async def _query_from_request(request: Request, settings: Settings) -> str | None:
     params: dict[str, list[str]] = {}
-    for key, value in request.query_params.multi_items():
+    for key, value in request.query_params.multi_items() if request.scope.get("query_string") else ():
         params.setdefault(key, []).append(value)
     if request.method == "POST":
         ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
