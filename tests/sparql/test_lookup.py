@@ -10,6 +10,8 @@ as before.
 from __future__ import annotations
 
 import json
+import re
+from unittest import mock
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -138,6 +140,30 @@ def test_the_tokenizer_never_accepts_more_than_one_pattern(inserts, drops, space
             assert reading, query
 
 
+PROLOGUE_PIECES = ["PREFIX ex: <http://e/>", "prefix : <http://e/>", "PREFIX ex:<http://e/>", "BASE <http://b/>",
+                   "base<x>", "PREFIXex: <http://e/>", "PREFIX ex:a <http://e/>", "PREFIX ex: # c\n <http://e/>",
+                   "PREFIX 1x: <http://e/>", "PREFIX ex: <http://e/ x>", "PREFIX ex.: <x>", "PREFIX e.x: <x>",
+                   "PREFIX ex:%41 <x>", "PREFIX ex: ex:", "PREFIX", "BASE", " ", "\n", "\t", "#", "##", "# PREFIX\n",
+                   "#\n", "PREFIX-x: <x>", "PREFIX ex: <x>PREFIX ey: <y>", "PREFIX ex: <a> BASE <b>", "SELECT"]
+
+
+@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(PROLOGUE_PIECES), max_size=6), st.sampled_from(["", " ", "\n"]),
+       st.sampled_from(ACCEPTED + ["SELECT ?s WHERE { ?s ?p ?s }", "ASK { ?s ?p ?o }"]))
+def test_the_prologue_read_in_one_match_reads_as_the_token_loop_does(pieces, glue, body):
+    query = glue.join(pieces) + glue + body
+    with mock.patch.object(lookup, "_PROLOGUE", re.compile("")):  # every token read by the loop
+        reference = lookup.recognise.__wrapped__(query)
+    assert lookup.recognise.__wrapped__(query) == reference, query
+
+
+def test_a_long_prologue_is_recognised_in_one_match():
+    prologue = "".join(f"PREFIX p{k}: <http://e/{k}/> # {k}\n" for k in range(16))
+    query = prologue + "SELECT ?p ?o WHERE { p3:x ?p ?o }"
+    assert lookup._PROLOGUE.match(query).end() == len(prologue)
+    assert lookup.recognise(query) == lookup.Lookup(None, 0, len(prologue), len(query), "p")
+
+
 # ---------------------------------------------------------------------------- same answers
 
 MEDIA = ["application/sparql-results+json", "application/sparql-results+xml", "text/csv",
@@ -207,8 +233,8 @@ def test_the_engine_writes_at_most_one_row_past_the_bound(native, monkeypatch):
             (pattern, [f"{pattern}\nLIMIT 8"], True),
             (f"{pattern} LIMIT 100000 OFFSET 3", [f"{pattern} \nLIMIT 8 OFFSET 3"], True),
             (f"{pattern} OFFSET 3 LIMIT 2 # a comment", [f"{pattern} \nLIMIT 2 OFFSET 3"], False),
-            (f"PREFIX ex: <http://e/> {pattern} # }} LIMIT 1", [f"PREFIX ex: <http://e/> {pattern} # }} LIMIT 1\nLIMIT 8"],
-             True)]:
+            (f"PREFIX ex: <http://e/> {pattern} # }} LIMIT 1",
+             [f"PREFIX ex: <http://e/> {pattern} # }} LIMIT 1\nLIMIT 8"], True)]:
         seen.clear()
         assert (lookup.answer(Spy(), {"query": query, "row_cap": 10_000}) is None) == pooled, query
         assert seen == sent, query
