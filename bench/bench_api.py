@@ -336,7 +336,8 @@ def main() -> None:
 
             for gname, (store_path, nt_path) in paths.items():
                 group_id, label = pick_group(store_path)
-                cakg = Server("cakg_app", {"BENCH_STORE": str(store_path)}, ready_path="/groups?limit=1")  # tables built
+                # ready once the tables are built
+                cakg = Server("cakg_app", {"BENCH_STORE": str(store_path)}, ready_path="/groups?limit=1")
                 try:
                     if gname == "seed":
                         for name, path in [
@@ -353,14 +354,16 @@ def main() -> None:
                                     {"Accept": "application/sparql-results+json"}, n=args.n, budget=args.budget)
                         rows.append({"graph": gname, "name": name, "kind": kind, "cakg": m, "query": q})
                         if gname == "seed" and kind == "light":
-                            alongside(rows[-1], lambda c, q=q: c.post(cakg.url + "/sparql", data={"query": prefixes() + q},
-                                                                      headers={"Accept": "application/sparql-results+json"}))
+                            alongside(rows[-1], lambda c, q=q: c.post(
+                                cakg.url + "/sparql", data={"query": prefixes() + q},
+                                headers={"Accept": "application/sparql-results+json"}))
                         print(f"  {gname} {name}: {m['p50']:.2f} ms", file=sys.stderr)
                 finally:
                     cakg.stop()
                 if sizes[gname] > args.rdflib_max_triples:
-                    print(f"  rdflib-endpoint skipped on {gname}: {sizes[gname]:,} triples is over --rdflib-max-triples "
-                          f"({args.rdflib_max_triples:,}; an rdflib graph needs ~2 kB per triple)", file=sys.stderr)
+                    print(f"  rdflib-endpoint skipped on {gname}: {sizes[gname]:,} triples is over "
+                          f"--rdflib-max-triples ({args.rdflib_max_triples:,}; an rdflib graph needs ~2 kB per "
+                          "triple)", file=sys.stderr)
                     skipped.append(gname)
                     continue
                 if nt_path is None:  # a built store: rdflib-endpoint reads N-Triples

@@ -399,10 +399,10 @@ def main() -> None:
         rows.append(("bare FastAPI route (HTTP floor)", f"{floor_http['p50']:.2f}/{floor_http['p99']:.2f} ms", "", ""))
         routes = api_routes(group_id, label)
         # the engine's own cost: the light query through a plain pyoxigraph route (same store, same
-        # JSON), measured right after the floor, so the ratio of cakg's route can be read against it
+        # JSON), measured alongside the floor, so the ratio of cakg's route can be read against it
         bare_call = ("GET", bare.url + "/constant", None)
-        pair = paired({"bare": bare_call, "plain": ("POST", bare.url + "/plain", {"query": prefixes() + routes[4][2]["query"]})},
-                      n=args.n, budget=args.budget)
+        plain_call = ("POST", bare.url + "/plain", {"query": prefixes() + routes[4][2]["query"]})
+        pair = paired({"bare": bare_call, "plain": plain_call}, n=args.n, budget=args.budget)
         plain = report["plain light SPARQL"] = pair["plain"]
         rows.append(("light SPARQL through a plain pyoxigraph route (no guard, pool or middleware)",
                      f"{plain['p50']:.2f}/{plain['p99']:.2f} ms",
