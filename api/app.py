@@ -78,8 +78,10 @@ def create_app(store: GraphStore | None = None, settings: Settings | None = None
         # read the claim and entity tables and lay out the network in the background, so the
         # first requests are fast
         threading.Thread(target=_warm, args=(app.state.live,), daemon=True, name="cakg-warm").start()
+        from .sparql.pool import close_runtime, prestart
+
+        prestart(app)  # the SPARQL workers too, unless sparql_prestart is off
         yield
-        from .sparql.pool import close_runtime
 
         close_runtime(app)  # stop the SPARQL worker processes
 

@@ -22,6 +22,8 @@ field                      environment variable        default
 ``sparql_worker_memory_mb`` ``CAKG_SPARQL_WORKER_MEMORY_MB`` 2,048 MB of data per SPARQL worker process
                                                         (0: no cap; over it a query answers 503)
 ``sparql_short_timeout``    ``CAKG_SPARQL_SHORT_TIMEOUT`` 1 s time limit in the short lane
+``sparql_prestart``         ``CAKG_SPARQL_PRESTART``    on: the workers start with the server, not at the
+                                                        first query that needs one (0/false/no/off: off)
 ``http_keep_alive``         ``CAKG_HTTP_KEEP_ALIVE``    5 s an idle keep-alive connection stays open
 ``http_header_timeout``     ``CAKG_HTTP_HEADER_TIMEOUT`` 10 s to send a complete request head
 ``http_body_timeout``       ``CAKG_HTTP_BODY_TIMEOUT``  10 s to send the body after the head (else 408)
@@ -61,6 +63,11 @@ def _env(name: str, default: Any, cast: Callable[[str], Any] = str) -> Callable[
     return read
 
 
+def _flag(raw: str) -> bool:
+    """An on/off environment variable: off is ``0``, ``false``, ``no`` or ``off`` (any case)."""
+    return raw.strip().lower() not in ("0", "false", "no", "off")
+
+
 @dataclass(frozen=True)
 class Settings:
     seeds_dir: Path = field(default_factory=_env("CAKG_SEEDS_DIR", PROJECT_ROOT / "seeds", Path))
@@ -78,6 +85,7 @@ class Settings:
     sparql_short_lane: int = field(default_factory=_env("CAKG_SPARQL_SHORT_LANE", 1, int))
     sparql_short_timeout: float = field(default_factory=_env("CAKG_SPARQL_SHORT_TIMEOUT", 1.0, float))
     sparql_worker_memory_mb: int = field(default_factory=_env("CAKG_SPARQL_WORKER_MEMORY_MB", 2048, int))
+    sparql_prestart: bool = field(default_factory=_env("CAKG_SPARQL_PRESTART", True, _flag))
     http_keep_alive: int = field(default_factory=_env("CAKG_HTTP_KEEP_ALIVE", 5, int))
     http_header_timeout: float = field(default_factory=_env("CAKG_HTTP_HEADER_TIMEOUT", 10.0, float))
     http_body_timeout: float = field(default_factory=_env("CAKG_HTTP_BODY_TIMEOUT", 10.0, float))

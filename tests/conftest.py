@@ -21,6 +21,10 @@ from graph.testing import FIXTURE_SEEDS, fixture_store
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
 
+# the apps and servers of the tests start their SPARQL workers at the first query that needs one,
+# not at start (most never query through the pool); tests/sparql/test_protocol.py tests the start
+os.environ.setdefault("CAKG_SPARQL_PRESTART", "0")
+
 
 @pytest.fixture
 def store():

@@ -114,8 +114,10 @@ class SparqlPool:
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self._started = False
-        self._start_done = threading.Event()
-        self._start_error: BaseException | None = None
+        self._ready = False  # a worker has started
+        self._first_ready = threading.Event()  # set when one has, or every one failed
+        self._start_done = threading.Event()  # set when every start has ended
+        self._start_errors: list[BaseException] = []
         self._closed = False
         self.kills = 0  # workers killed on timeout (for tests and monitoring)
         atexit.register(self.close)
@@ -153,35 +155,50 @@ class SparqlPool:
     def _release(self, worker: _Worker, ticket: Ticket | None = None) -> None:
         self.queue.put(worker, ticket)
 
-    def start(self) -> None:
-        """Start the workers (in parallel); called on first use. Other first callers wait for it."""
+    def launch(self) -> None:
+        """Start the workers, in parallel threads, unless they are started already; return at once
+        (they join the pool as they become ready)."""
         with self._lock:
-            first = not self._started
+            if self._started:
+                return
             self._started = True
-        if not first:
-            self._start_done.wait(self.start_timeout)
-            if self._start_error is not None and self.free_count() == 0:
-                raise self._start_error
-            return
-        errors: list[BaseException] = []
+        lanes = ["shared"] * self.size + ["short"] * self.reserve
+        pending = [len(lanes)]
 
         def one(lane):
             try:
                 self._release(self._spawn(lane))
+                self._ready = True
             except BaseException as exc:  # noqa: BLE001
-                errors.append(exc)
+                self._start_errors.append(exc)
+            finally:
+                with self._lock:
+                    pending[0] -= 1
+                    if pending[0] == 0:
+                        self._start_done.set()
+            if self._ready or self._start_done.is_set():
+                self._first_ready.set()  # one is ready, or every one failed (the waiters raise)
 
-        lanes = ["shared"] * self.size + ["short"] * self.reserve
-        threads = [threading.Thread(target=one, args=(lane,), daemon=True) for lane in lanes]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        if errors and self.free_count() == 0:
-            self._start_error = errors[0]
-        self._start_done.set()
-        if self._start_error is not None:
-            raise self._start_error
+        for lane in lanes:
+            threading.Thread(target=one, args=(lane,), daemon=True, name=f"cakg-sparql-start-{lane}").start()
+
+    def start(self) -> None:
+        """Start the workers (:meth:`launch`) and wait until every start has ended; raise the first
+        failure when none of them started."""
+        self.launch()
+        self._start_done.wait(self.start_timeout + 5)
+        self._raise_if_none_started()
+
+    def _first_worker(self) -> None:
+        """Start the workers if need be and wait until one is ready (not all of them: a query
+        need not wait for the others to open the store)."""
+        self.launch()
+        self._first_ready.wait(self.start_timeout + 5)
+        self._raise_if_none_started()
+
+    def _raise_if_none_started(self) -> None:
+        if not self._ready and self._start_errors:
+            raise self._start_errors[0]
 
     def _replace(self, worker: _Worker, ticket: Ticket | None = None) -> None:
         """Kill a worker and start its replacement (in the same lane) in the background; the
@@ -251,7 +268,7 @@ class SparqlPool:
         keeps the job out of the short lane."""
         if self._closed:
             raise RuntimeError("the SPARQL pool is closed")
-        self.start()
+        self._first_worker()
         ticket = self.queue.take(client, timeout if wait is None else wait, short_ok)
         if ticket is None:
             if self._closed:
@@ -333,6 +350,16 @@ def runtime(app) -> SparqlRuntime:
                 rt = SparqlRuntime(app.state.live.store, app.state.settings)
                 app.state.sparql_runtime = rt
     return rt
+
+
+def prestart(app) -> None:
+    """Start the app's worker pool now, in the background (setting ``sparql_prestart``), so the
+    first query that needs a worker does not wait for the workers to open the store (and copy it
+    into memory when it fits: about 15 s at 1 M triples). Nothing for a remote engine (no pool)."""
+    if not app.state.settings.sparql_prestart or not isinstance(app.state.live.store, OxigraphStore):
+        return
+
+    runtime(app).pool.launch()  # a failed start is told to the first query that needs a worker
 
 
 def close_runtime(app) -> None:

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from typing import Any
 
 from graph.formats import rdf_format, results_format
@@ -184,22 +185,40 @@ def fits_in_memory(triples: int, memory_limit: int, memory_mb: int = 0) -> bool:
     return not memory_mb or triples * COPY_BYTES_PER_TRIPLE <= 0.8 * (memory_mb << 20)
 
 
-def _open_store(source: tuple[str, Any], memory_mb: int = 0):
+class _Served:
+    """The store a worker answers from (``.store``). A persistent store small enough for the
+    worker's memory (:func:`fits_in_memory`) is copied into memory in a thread of its own, since a
+    small graph answers about 3x faster from memory than from RocksDB; until the copy is done
+    (about 8 s at 1 M triples) queries are answered from disk, so the worker is ready as soon as
+    the store is open."""
+
+    def __init__(self, store, copy_from=None):
+        self.store = store
+        if copy_from is not None:
+            threading.Thread(target=self._copy, args=(copy_from,), daemon=True, name="cakg-copy").start()
+
+    def _copy(self, disk) -> None:
+        import pyoxigraph as ox
+
+        try:
+            memory = ox.Store()
+            memory.bulk_load(input=disk.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
+        except MemoryError:
+            return  # answered from disk
+        self.store = memory  # the next query is answered from memory
+
+
+def _open_store(source: tuple[str, Any], memory_mb: int = 0) -> _Served:
     import pyoxigraph as ox
 
     kind, value, *rest = source
     if kind == "path":
         disk = ox.Store.read_only(live_store_path(value))
         memory_limit = rest[0] if rest else 0
-        if fits_in_memory(len(disk), memory_limit, memory_mb):
-            # a small graph answers about 3x faster from memory than from RocksDB
-            store = ox.Store()
-            store.bulk_load(input=disk.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
-            return store
-        return disk
+        return _Served(disk, copy_from=disk if fits_in_memory(len(disk), memory_limit, memory_mb) else None)
     store = ox.Store()
     store.bulk_load(input=value, format=ox.RdfFormat.N_QUADS)
-    return store
+    return _Served(store)
 
 
 def sandbox() -> str | None:
@@ -275,7 +294,7 @@ def worker_main(conn, source: tuple[str, Any], memory_mb: int = 0) -> None:
             import sys
 
             print(f"cakg SPARQL worker: {unsandboxed}", file=sys.stderr)
-        store = _open_store(source, memory_mb)
+        served = _open_store(source, memory_mb)
         check_query("ASK {}")  # import and warm the parser before saying ready
         conn.send(("ready", os.getpid()))
     except BaseException as exc:  # noqa: BLE001
@@ -290,7 +309,7 @@ def worker_main(conn, source: tuple[str, Any], memory_mb: int = 0) -> None:
             return
         retire = False
         try:
-            result = capped(evaluate(store, job), job.get("max_bytes"))
+            result = capped(evaluate(served.store, job), job.get("max_bytes"))
         except MemoryError:
             result, retire = memory_error(memory_mb), True
         except BaseException as exc:  # noqa: BLE001 - never let a query kill the worker silently

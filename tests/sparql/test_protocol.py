@@ -509,3 +509,38 @@ def test_result_over_the_byte_limit_is_refused_naming_it(http):
     assert r.status_code == 422, r.text[:300]
     assert r.json()["error"] == "result_too_large" and r.json()["limit"] == SETTINGS.sparql_max_result_bytes
     assert http.get("/sparql", params={"query": PROTECTED}).status_code == 200
+
+
+def test_the_workers_start_with_the_app_when_prestart_is_on():
+    from fastapi.testclient import TestClient
+
+    app = create_app(fixture_store(), Settings(sparql_prestart=True, sparql_concurrency=1, sparql_short_lane=0))
+    with TestClient(app) as client:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and (getattr(app.state, "sparql_runtime", None) is None
+                                               or app.state.sparql_runtime.pool.free_count() == 0):
+            time.sleep(0.05)
+        assert app.state.sparql_runtime.pool.free_count() == 1  # started, though no query asked for it
+        r = client.post("/sparql", data={"query": "ASK { ?s ?p ?o }"})  # not a lookup: the pool answers
+        assert r.status_code == 200 and r.json()["boolean"] is True
+    app = create_app(fixture_store(), Settings(sparql_prestart=False))
+    with TestClient(app):
+        time.sleep(0.5)
+        assert getattr(app.state, "sparql_runtime", None) is None  # off: nothing until a query needs it
+
+
+def test_the_first_query_waits_for_one_worker_not_for_all():
+    from api.sparql.pool import SparqlPool, pool_source
+
+    pool = SparqlPool(pool_source(fixture_store()), size=2, reserve=1, start_timeout=60)
+    try:
+        pool.start()  # returns once one is ready
+        assert pool.free_count() >= 1
+        deadline = time.monotonic() + 60
+        while not pool.at_full_strength() and time.monotonic() < deadline:  # the others join as they come
+            time.sleep(0.05)
+        assert pool.at_full_strength()
+        assert pool.run({"query": "ASK { ?s ?p ?o }", "result_media": "application/sparql-results+json",
+                         "graph_media": "text/turtle", "row_cap": 10, "max_bytes": 10**6}, timeout=10)["status"] == 200
+    finally:
+        pool.close()
