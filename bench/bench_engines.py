@@ -435,10 +435,17 @@ def main() -> None:
                 report.setdefault("api", {}).setdefault(b, {})[name] = m
                 if "aggregate" in name:
                     target, ok = "inside the 5 s timeout", m["p99"] < 5000
-                elif name == "light SPARQL":
+                elif name == "light SPARQL" and b == "embedded":  # the ≤ 2× target: cakg's own engine
                     r = m["p50"] / m["bare_p50"]
                     target, ok = (f"p99 < 50 ms; ≤ 2× bare p50 (×{r:.2f}; bare {m['bare_p50']:.2f} ms alongside)",
                                   m["p99"] < 50 and r <= 2)
+                elif name == "light SPARQL":  # a remote engine: its own endpoint is the floor (section 3)
+                    r = m["p50"] / m["bare_p50"]
+                    direct = report["queries"]["one entity's triples"].get(b, {}).get("p50")
+                    floor_note = (f"; the engine's own endpoint {direct:.1f} ms, ×{direct / m['bare_p50']:.2f}"
+                                  if direct else "")
+                    target, ok = (f"p99 < 50 ms; ×{r:.2f} bare p50 (bare {m['bare_p50']:.2f} ms alongside"
+                                  f"{floor_note})", m["p99"] < 50)
                 else:
                     target, ok = "p99 < 50 ms", m["p99"] < 50
                 rows.append((f"[{b}] {name} p50/p99", f"{m['p50']:.1f}/{m['p99']:.1f} ms", target,
