@@ -544,3 +544,26 @@ def test_the_first_query_waits_for_one_worker_not_for_all():
                          "graph_media": "text/turtle", "row_cap": 10, "max_bytes": 10**6}, timeout=10)["status"] == 200
     finally:
         pool.close()
+
+
+def test_a_worker_answers_from_disk_while_it_copies_the_store_into_memory(tmp_path):
+    from api.sparql.worker import _open_store
+
+    disk = ox.Store(str(tmp_path / "store"))
+    disk.bulk_load(input=fixture_store().native.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
+    disk.flush()
+    del disk
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    served = _open_store(("path", str(tmp_path / "store"), 10_000_000))
+    first = served.store  # answers at once, whatever the copy is doing
+    counts = {served.store.query(query).serialize(format=ox.QueryResultsFormat.CSV)}
+    deadline = time.monotonic() + 30
+    while served.store is first and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert served.store is not first  # the copy came
+    counts.add(served.store.query(query).serialize(format=ox.QueryResultsFormat.CSV))
+    assert len(counts) == 1  # and answers alike
+    too_small = _open_store(("path", str(tmp_path / "store"), 10))  # over the memory limit: disk only
+    on_disk = too_small.store
+    time.sleep(0.3)
+    assert too_small.store is on_disk and on_disk.query(query).serialize(format=ox.QueryResultsFormat.CSV) in counts
