@@ -155,9 +155,11 @@ class SparqlPool:
     def _release(self, worker: _Worker, ticket: Ticket | None = None) -> None:
         self.queue.put(worker, ticket)
 
-    def launch(self) -> None:
-        """Start the workers, in parallel threads, unless they are started already; return at once
-        (they join the pool as they become ready)."""
+    def launch(self, one_by_one: bool = False) -> None:
+        """Start the workers unless they are started already, and return at once (they join the
+        pool as they become ready): in parallel threads, or ``one_by_one`` in a single thread, so
+        that at most one worker at a time takes CPU from the server (its start-up is about a second
+        of CPU, its copy of a graph that fits into memory several more)."""
         with self._lock:
             if self._started:
                 return
@@ -179,6 +181,10 @@ class SparqlPool:
             if self._ready or self._start_done.is_set():
                 self._first_ready.set()  # one is ready, or every one failed (the waiters raise)
 
+        if one_by_one:
+            threading.Thread(target=lambda: [one(lane) for lane in lanes], daemon=True,
+                             name="cakg-sparql-start").start()
+            return
         for lane in lanes:
             threading.Thread(target=one, args=(lane,), daemon=True, name=f"cakg-sparql-start-{lane}").start()
 
@@ -359,7 +365,7 @@ def prestart(app) -> None:
     if not app.state.settings.sparql_prestart or not isinstance(app.state.live.store, OxigraphStore):
         return
 
-    runtime(app).pool.launch()  # a failed start is told to the first query that needs a worker
+    runtime(app).pool.launch(one_by_one=True)  # a failed start is told to the first query needing a worker
 
 
 def close_runtime(app) -> None:

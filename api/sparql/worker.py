@@ -200,8 +200,8 @@ class _Served:
     def _copy(self, disk) -> None:
         import pyoxigraph as ox
 
-        try:  # at the lowest priority (Linux: per thread), so the copy never slows the answers
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+        try:  # at a low priority (Linux: per thread), so the copy takes CPU the answers leave
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
         except (AttributeError, OSError):
             pass
         try:
