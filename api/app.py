@@ -40,14 +40,13 @@ WARM_MAX_TRIPLES = 500_000
 
 def _triples(store: GraphStore) -> int:
     """The store's size: from its build.json when it has one (counting 5 M triples takes seconds)."""
-    import json
     from pathlib import Path
 
+    from graph.store import build_info
+
     path = getattr(store, "path", None)
-    try:
-        triples = json.loads((Path(path) / "build.json").read_text()).get("triples") if path else None
-    except (OSError, ValueError, AttributeError):
-        triples = None
+    info = build_info(Path(path)) if path else None
+    triples = info.get("triples") if info else None
     return triples if isinstance(triples, int) else len(store)
 
 

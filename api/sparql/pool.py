@@ -359,13 +359,12 @@ def runtime(app) -> SparqlRuntime:
 
 
 def prestart(app) -> None:
-    """Start the app's worker pool now, in the background (setting ``sparql_prestart``), so the
-    first query that needs a worker does not wait for the workers to open the store (and copy it
-    into memory when it fits: about 15 s at 1 M triples). Nothing for a remote engine (no pool)."""
-    if not app.state.settings.sparql_prestart or not isinstance(app.state.live.store, OxigraphStore):
-        return
-
-    runtime(app).pool.launch(one_by_one=True)  # a failed start is told to the first query needing a worker
+    """Start the app's worker pool now, one worker at a time in the background (setting
+    ``sparql_prestart``), so the first query that needs a worker finds one ready instead of
+    waiting for one to start. Nothing for a remote engine (no pool). A failed start is told to the
+    first query that needs a worker."""
+    if app.state.settings.sparql_prestart and isinstance(app.state.live.store, OxigraphStore):
+        runtime(app).pool.launch(one_by_one=True)
 
 
 def close_runtime(app) -> None:

@@ -215,11 +215,12 @@ class _Served:
 def _triples(path: str, store) -> int:
     """The store's size, from the ``build.json`` a build writes beside it when there is one
     (counting takes a second per 5 M triples, in each worker at once)."""
-    try:
-        with open(os.path.join(path, "build.json")) as f:
-            triples = json.load(f).get("triples")
-    except (OSError, ValueError, AttributeError):
-        triples = None
+    from pathlib import Path
+
+    from graph.store import build_info
+
+    info = build_info(Path(path))
+    triples = info.get("triples") if info else None
     return triples if isinstance(triples, int) else len(store)
 
 
