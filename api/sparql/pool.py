@@ -3,7 +3,7 @@
 Each query runs in its own ``spawn``-started process, at most ``size`` at once. When a query
 overruns its time limit the parent kills that process and starts a fresh one: the server is
 really freed, not merely no longer waiting. :func:`runtime` gives an app its pool (created on
-first use) and the threads that wait on it.
+first use, or by :func:`prestart` when the server starts) and the threads that wait on it.
 """
 
 from __future__ import annotations
@@ -333,7 +333,8 @@ def pool_source(store: GraphStore, settings: Settings | None = None) -> tuple:
 
 
 class SparqlRuntime:
-    """The worker pool and the threads that wait on it, created on first use by an app."""
+    """The worker pool and the threads that wait on it, created on first use by an app (or at its
+    start, :func:`prestart`)."""
 
     def __init__(self, store: GraphStore, settings: Settings):
         self.pool = SparqlPool(pool_source(store, settings), size=settings.sparql_concurrency,
