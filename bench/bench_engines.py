@@ -239,7 +239,7 @@ def api_routes(group_id: str, label: str) -> list[tuple[str, str, dict | None]]:
 
 # ============================================================================ 5. the bigger graph
 
-def big_graph(nt: Path, work: Path, copies: int, group_id: str, label: str, args, floor_http) -> list:
+def big_graph(nt: Path, work: Path, copies: int, group_id: str, label: str, args) -> list:
     """The API over ``copies`` × the graph (:func:`synthetic.multiply_ntriples`), embedded store:
     seconds to the first answer after start, search under 8 clients, the aggregate."""
     import pyoxigraph as ox
@@ -465,7 +465,7 @@ def main() -> None:
             server.stop()
         # ------------------------------------------------------------------ 5. a graph --big times larger
         if args.big > 1:
-            big_rows = big_graph(Path(floor["nt"]), work, args.big, group_id, label, args, floor_http)
+            big_rows = big_graph(Path(floor["nt"]), work, args.big, group_id, label, args)
             rows.extend(big_rows)
     finally:
         for s in servers:

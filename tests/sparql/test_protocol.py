@@ -533,16 +533,27 @@ def test_the_first_query_waits_for_one_worker_not_for_all():
     from api.sparql.pool import SparqlPool, pool_source
 
     pool = SparqlPool(pool_source(fixture_store()), size=2, reserve=1, start_timeout=60)
+    spawn, held, calls = pool._spawn, threading.Event(), []
+
+    def slow_after_the_first(lane):  # the first worker starts at once, the others wait for `held`
+        calls.append(lane)
+        if len(calls) > 1:
+            held.wait(60)
+        return spawn(lane)
+
+    pool._spawn = slow_after_the_first
+    job = {"query": "ASK { ?s ?p ?o }", "result_media": "application/sparql-results+json",
+           "graph_media": "text/turtle", "row_cap": 10, "max_bytes": 10**6}
     try:
-        pool.start()  # returns once one is ready
-        assert pool.free_count() >= 1
+        assert pool.run(job, timeout=30)["status"] == 200  # answered while two workers are still held
+        assert len(pool.pids()) == 1
+        held.set()
         deadline = time.monotonic() + 60
         while not pool.at_full_strength() and time.monotonic() < deadline:  # the others join as they come
             time.sleep(0.05)
-        assert pool.at_full_strength()
-        assert pool.run({"query": "ASK { ?s ?p ?o }", "result_media": "application/sparql-results+json",
-                         "graph_media": "text/turtle", "row_cap": 10, "max_bytes": 10**6}, timeout=10)["status"] == 200
+        assert pool.at_full_strength() and len(pool.pids()) == 3
     finally:
+        held.set()
         pool.close()
 
 
